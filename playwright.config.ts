@@ -1,0 +1,30 @@
+/**
+ * Browser settings for the suite's consent driver (support/browser/). The suite drives the
+ * browser from Vitest, not from the Playwright Test runner, but keeps the settings here, in
+ * Playwright's own shape, so they are found where a Playwright user looks for them.
+ */
+import type { PlaywrightTestConfig } from 'playwright/test';
+
+const config = {
+  use: {
+    headless: process.env.PLEO_HEADED !== 'true',
+    actionTimeout: 10_000,
+    navigationTimeout: 15_000,
+    // Never record traces or videos: they would hold credentials typed into the login form.
+    trace: 'off',
+    video: 'off',
+    launchOptions: {
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+} satisfies PlaywrightTestConfig;
+
+export default config;

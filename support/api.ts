@@ -1,0 +1,31 @@
+/** Calls to the resource API with a bearer token (RFC 6750 §2.1) or an API key (RFC 7617). */
+import { apiKeyBasicAuth } from './client-auth.ts';
+import type { SuiteConfig } from './config.ts';
+import { send, type Exchange } from './http.ts';
+
+export type ApiCredential =
+  | { bearer: string; scheme?: string }
+  | { apiKey: string; password?: string }
+  | { authorization: string }
+  | 'none';
+
+function authorizationOf(credential: ApiCredential): Record<string, string> {
+  if (credential === 'none') return {};
+  if ('bearer' in credential) return { authorization: `${credential.scheme ?? 'Bearer'} ${credential.bearer}` };
+  if ('apiKey' in credential) return { authorization: apiKeyBasicAuth(credential.apiKey, credential.password) };
+  return { authorization: credential.authorization };
+}
+
+export function resourceApi(config: SuiteConfig) {
+  return {
+    call(path: string, credential: ApiCredential, method: 'GET' | 'DELETE' = 'GET'): Promise<Exchange> {
+      return send({ method, url: new URL(path, `${config.apiUrl}/`).toString(), headers: authorizationOf(credential) });
+    },
+    /** The cheapest route that accepts both credential types (Pleo: GET /v1/introspect). */
+    probe(credential: ApiCredential): Promise<Exchange> {
+      return this.call(config.api.probePath, credential);
+    },
+  };
+}
+
+export type ResourceApi = ReturnType<typeof resourceApi>;

@@ -1,0 +1,172 @@
+/**
+ * The browser leg of the code flow: opens an authorization request in headless Chromium, logs in
+ * when asked, answers the consent screen, and captures the redirect to the client's redirect_uri.
+ *
+ * The redirect is captured without touching the network: the driver watches for the navigation
+ * request to the redirect URI's origin, and that host is made unresolvable in the browser
+ * (Playwright cannot route a request that is the target of a redirect).
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import playwrightConfig from '../../playwright.config.ts';
+import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
+import type { SuiteConfig } from '../config.ts';
+import { redact } from '../secrets.ts';
+import { nextScreen, screenLocators, screenSelectors, type ScreenSelectors } from './login-page.ts';
+import { resolveBrowser } from './resolve.ts';
+
+const MAX_SCREENS = 8;
+
+export interface AuthorizeOptions {
+  decision?: 'allow' | 'deny';
+  /** Attach a screenshot of the consent screen to the result. */
+  screenshot?: boolean;
+  /** Stop as soon as the consent screen (or the redirect) is reached: used to log in only. */
+  stopAtConsent?: boolean;
+}
+
+export interface BrowserAuthorization {
+  /** undefined only when stopAtConsent stopped before the redirect. */
+  outcome?: AuthorizationOutcome;
+  consentShown: boolean;
+  consentScreenshot?: Buffer;
+}
+
+/** The browser leg could not complete: a setup or target problem, not a verdict. */
+export class BrowserFlowError extends Error {
+  constructor(message: string, readonly screenshotPath?: string) {
+    super(redact(screenshotPath ? `${message}\nScreenshot (form fields masked): ${screenshotPath}` : message));
+    this.name = 'BrowserFlowError';
+  }
+}
+
+export class LoginError extends BrowserFlowError {
+  override name = 'LoginError';
+}
+
+function hostResolverRules(config: SuiteConfig): string[] {
+  const host = new URL(config.redirectUri).hostname;
+  // Loopback redirect URIs need no rule: nothing is listening, or it is the developer's own app.
+  if (isIP(host) || host === 'localhost') return [];
+  return [`--host-resolver-rules=MAP ${host} ~NOTFOUND`];
+}
+
+export class ConsentDriver {
+  private readonly selectors: ScreenSelectors = screenSelectors();
+  private readonly timeout = playwrightConfig.use.navigationTimeout;
+
+  private constructor(
+    private readonly browser: Browser,
+    private readonly context: BrowserContext,
+    private readonly config: SuiteConfig,
+    private readonly artifactsDir: string,
+  ) {}
+
+  static async launch(config: SuiteConfig, options: { sessionFile?: string; artifactsDir?: string } = {}): Promise<ConsentDriver> {
+    const { executablePath } = resolveBrowser();
+    const { launchOptions, headless } = playwrightConfig.use;
+    const browser = await chromium.launch({
+      ...launchOptions,
+      executablePath,
+      headless,
+      args: [...launchOptions.args, ...hostResolverRules(config)],
+    });
+    const context = await browser.newContext({ storageState: options.sessionFile });
+    context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
+    return new ConsentDriver(browser, context, config, options.artifactsDir ?? process.env.PLEO_ARTIFACTS_DIR ?? 'reports');
+  }
+
+  /** Runs one authorization request through the browser. */
+  async authorize(request: AuthorizationRequest, options: AuthorizeOptions = {}): Promise<BrowserAuthorization> {
+    const page = await this.context.newPage();
+    const redirectOrigin = new URL(request.redirectUri).origin;
+    let redirectedTo: string | undefined;
+    const redirected = page
+      .waitForRequest((r) => r.isNavigationRequest() && new URL(r.url()).origin === redirectOrigin, { timeout: this.timeout })
+      .then((r) => { redirectedTo = r.url(); }, () => undefined);
+    const screens = screenLocators(page, this.selectors);
+    const result: BrowserAuthorization = { consentShown: false };
+    let credentialsSubmitted = false;
+    try {
+      void page.goto(request.url).catch(() => undefined); // ends in an unresolvable host once redirected
+      for (let step = 0; step < MAX_SCREENS; step++) {
+        const screen = await Promise.race([redirected.then(() => 'redirect' as const), nextScreen(screens, this.timeout)]);
+        if (redirectedTo) return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
+        if (screen === undefined || screen === 'redirect') {
+          throw new BrowserFlowError(`The authorization request neither redirected to ${redirectOrigin} nor showed a login or consent screen within ${this.timeout} ms (stopped at ${page.url()})`, await this.failureScreenshot(page, 'authorization-stuck'));
+        }
+        if (screen === 'consent') {
+          result.consentShown = true;
+          if (options.stopAtConsent) return result;
+          if (options.screenshot) result.consentScreenshot = await this.maskedScreenshot(page);
+          await this.actAndSettle(page, redirected, () => (options.decision === 'deny' ? screens.deny : screens.allow).click());
+        } else {
+          if (credentialsSubmitted && (await screens.password.isVisible())) throw await this.loginFailed(page, screens.error);
+          credentialsSubmitted ||= await this.fillLogin(screens);
+          await this.actAndSettle(page, redirected, () => screens.submit.click());
+        }
+      }
+      throw new BrowserFlowError(`The authorization flow did not end after ${MAX_SCREENS} screens (at ${page.url()})`, await this.failureScreenshot(page, 'authorization-loop'));
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  }
+
+  /** Logs in through a real authorization request, stopping at the consent screen (no code is issued). */
+  async logIn(request: AuthorizationRequest): Promise<void> {
+    await this.authorize(request, { stopAtConsent: true });
+  }
+
+  /** Saves the login session (cookies) for reuse by other processes; the file is readable by its owner only. */
+  async saveSession(path: string): Promise<void> {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(await this.context.storageState()), { mode: 0o600 });
+    chmodSync(path, 0o600);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+  }
+
+  /** Fills what the login screen shows (one or both fields); returns whether the password was sent. */
+  private async fillLogin(screens: ReturnType<typeof screenLocators>): Promise<boolean> {
+    if (await screens.email.isVisible()) await screens.email.fill(this.config.login.email);
+    const askedPassword = await screens.password.isVisible();
+    if (askedPassword) await screens.password.fill(this.config.login.password);
+    return askedPassword;
+  }
+
+  /** Performs an action and waits until the page navigated or the redirect was captured. */
+  private async actAndSettle(page: Page, redirected: Promise<void>, action: () => Promise<void>): Promise<void> {
+    const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: this.timeout }).catch(() => undefined);
+    await action();
+    await Promise.race([redirected, navigated.then(() => page.waitForLoadState('domcontentloaded').catch(() => undefined))]);
+  }
+
+  private async loginFailed(page: Page, errorText: ReturnType<typeof screenLocators>['error']): Promise<LoginError> {
+    const shown = (await errorText.textContent({ timeout: 500 }).catch(() => null))?.trim();
+    const origin = new URL(page.url()).origin;
+    return new LoginError(
+      `Login at ${origin} failed${shown ? `: "${shown}"` : ''}. Check PLEO_LOGIN_EMAIL and PLEO_LOGIN_PASSWORD.`,
+      await this.failureScreenshot(page, 'login-failure'),
+    );
+  }
+
+  /** A screenshot with every form field masked, so no typed credential can show. */
+  private maskedScreenshot(page: Page): Promise<Buffer> {
+    return page.screenshot({ mask: [page.locator('input, textarea')], fullPage: true });
+  }
+
+  private async failureScreenshot(page: Page, name: string): Promise<string | undefined> {
+    try {
+      const path = join(this.artifactsDir, `${name}.png`);
+      mkdirSync(this.artifactsDir, { recursive: true });
+      writeFileSync(path, await this.maskedScreenshot(page));
+      return path;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The suite's configuration: which target, which client, which profile.
+ * Everything comes from environment variables (documented in the README), so that the same
+ * suite runs against the stand-in, Pleo's staging, or any OAuth 2.0 server.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'dotenv';
+import { registerSecret } from './secrets.ts';
+
+export type Rotation = { policy: 'strict' } | { policy: 'none' } | { policy: 'grace'; seconds: number };
+
+export interface SuiteConfig {
+  authUrl: string;
+  apiUrl: string;
+  issuer: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  introspectUrl: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  scopes: string[];
+  login: { email: string; password: string };
+  apiKey: string;
+  revokedApiKey?: string;
+  api: { probePath: string; scopedPath: string; scopedPathScope: string };
+  profile: {
+    rotation: Rotation;
+    /** Pleo documents that a refresh also invalidates the previous access token. */
+    refreshRevokesAccessToken: boolean;
+    /** `Pragma: no-cache` is required by RFC 6749 §5.1 and dropped by OAuth 2.1. */
+    pragma: 'required' | 'optional';
+  };
+  strict: boolean;
+  httpTimeoutMs: number;
+}
+
+/** A problem with the configuration: the run cannot start. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is incomplete or invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads `.env.NAME` and then the git-ignored `.env.NAME.local`; variables already in the
+ * environment win. Returns the merged variables and the files that were read.
+ */
+export function loadEnvFiles(name: string, dir = process.cwd(), environment = process.env): { vars: Record<string, string>; files: string[] } {
+  if (!/^[\w.-]+$/.test(name)) throw new ConfigError([`--env "${name}" is not a valid environment name`]);
+  const files = [`.env.${name}`, `.env.${name}.local`].map((f) => resolve(dir, f)).filter((f) => existsSync(f));
+  if (files.length === 0) {
+    throw new ConfigError([`no .env.${name} or .env.${name}.local file found in ${dir}`]);
+  }
+  const fromFiles = Object.assign({}, ...files.map((f) => parse(readFileSync(f))));
+  const vars: Record<string, string> = { ...fromFiles };
+  for (const [key, value] of Object.entries(environment)) if (value !== undefined) vars[key] = value;
+  return { vars, files };
+}
+
+function parseRotation(raw: string): Rotation | undefined {
+  if (raw === 'strict' || raw === 'none') return { policy: raw };
+  const grace = /^grace:(\d+)$/.exec(raw);
+  return grace ? { policy: 'grace', seconds: Number(grace[1]) } : undefined;
+}
+
+function parseUrl(name: string, raw: string | undefined, problems: string[]): string {
+  if (!raw) return '';
+  try {
+    return new URL(raw).toString().replace(/\/$/, '');
+  } catch {
+    problems.push(`${name} is not a URL: "${raw}"`);
+    return '';
+  }
+}
+
+const REQUIRED = [
+  'PLEO_AUTH_URL', 'PLEO_API_URL', 'PLEO_CLIENT_ID', 'PLEO_CLIENT_SECRET', 'PLEO_REDIRECT_URI',
+  'PLEO_SCOPES', 'PLEO_LOGIN_EMAIL', 'PLEO_LOGIN_PASSWORD', 'PLEO_API_KEY',
+] as const;
+
+/** Validates the variables and builds the config; throws one ConfigError naming every problem. */
+export function readConfig(env: Record<string, string | undefined> = process.env): SuiteConfig {
+  const problems: string[] = [];
+  const get = (name: string, fallback = '') => env[name]?.trim() || fallback;
+  for (const name of REQUIRED) if (!get(name)) problems.push(`${name} is not set`);
+
+  const authUrl = parseUrl('PLEO_AUTH_URL', get('PLEO_AUTH_URL'), problems);
+  const apiUrl = parseUrl('PLEO_API_URL', get('PLEO_API_URL'), problems);
+  parseUrl('PLEO_REDIRECT_URI', get('PLEO_REDIRECT_URI'), problems);
+  const rotation = parseRotation(get('PLEO_PROFILE_ROTATION', 'strict'));
+  if (!rotation) problems.push(`PLEO_PROFILE_ROTATION must be strict, none or grace:<seconds>, not "${get('PLEO_PROFILE_ROTATION')}"`);
+  const pragma = get('PLEO_PROFILE_PRAGMA', 'required');
+  if (pragma !== 'required' && pragma !== 'optional') problems.push(`PLEO_PROFILE_PRAGMA must be required or optional, not "${pragma}"`);
+  const timeout = Number(get('PLEO_HTTP_TIMEOUT_MS', '10000'));
+  if (!(timeout > 0)) problems.push(`PLEO_HTTP_TIMEOUT_MS must be a positive number of milliseconds`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const endpoint = (name: string, path: string) => new URL(get(name, path), `${authUrl}/`).toString();
+  return {
+    authUrl,
+    apiUrl,
+    issuer: get('PLEO_ISSUER', authUrl),
+    authorizeUrl: endpoint('PLEO_AUTHORIZE_PATH', '/oauth/authorize'),
+    tokenUrl: endpoint('PLEO_TOKEN_PATH', '/oauth/token'),
+    introspectUrl: endpoint('PLEO_INTROSPECT_PATH', '/oauth/token/introspect'),
+    clientId: get('PLEO_CLIENT_ID'),
+    clientSecret: registerSecret(get('PLEO_CLIENT_SECRET'), 'client_secret'),
+    redirectUri: get('PLEO_REDIRECT_URI'),
+    scopes: get('PLEO_SCOPES').split(/\s+/),
+    login: { email: get('PLEO_LOGIN_EMAIL'), password: registerSecret(get('PLEO_LOGIN_PASSWORD'), 'password') },
+    apiKey: registerSecret(get('PLEO_API_KEY'), 'api_key'),
+    revokedApiKey: registerSecret(get('PLEO_API_KEY_REVOKED'), 'api_key') || undefined,
+    api: {
+      probePath: get('PLEO_API_PROBE_PATH', '/v1/introspect'),
+      scopedPath: get('PLEO_API_SCOPED_PATH', '/v2/employees'),
+      scopedPathScope: get('PLEO_API_SCOPED_PATH_SCOPE', 'users:read'),
+    },
+    profile: {
+      rotation: rotation!,
+      refreshRevokesAccessToken: get('PLEO_PROFILE_REFRESH_REVOKES_ACCESS', 'false') === 'true',
+      pragma: pragma as 'required' | 'optional',
+    },
+    strict: get('PLEO_STRICT', 'false') === 'true',
+    httpTimeoutMs: timeout,
+  };
+}
+
+let cached: SuiteConfig | undefined;
+/** The config of this run, read once per process from the environment the runner prepared. */
+export function suiteConfig(): SuiteConfig {
+  cached ??= readConfig();
+  return cached;
+}

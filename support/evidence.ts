@@ -1,0 +1,55 @@
+/**
+ * Evidence of one check: every HTTP exchange and browser hop it made, kept in order and
+ * written (redacted) to the report when the check ends.
+ */
+import { redact } from './secrets.ts';
+
+export interface EvidenceItem {
+  title: string;
+  /** Plain text, not yet redacted: redaction happens when the evidence is written. */
+  text: string;
+}
+
+export interface Attachment {
+  name: string;
+  contentType: string;
+  body: Buffer;
+}
+
+let items: EvidenceItem[] = [];
+let attachments: Attachment[] = [];
+
+export function recordEvidence(item: EvidenceItem): void {
+  items.push(item);
+}
+
+/** Binary evidence such as a screenshot; the caller guarantees it shows no secret. */
+export function recordAttachment(attachment: Attachment): void {
+  attachments.push(attachment);
+}
+
+export interface Recorded {
+  items: EvidenceItem[];
+  attachments: Attachment[];
+}
+
+/** Runs `work` and returns, besides its value, the evidence it recorded (for shared fixtures). */
+export async function withEvidence<T>(work: () => Promise<T>): Promise<{ value: T; evidence: Recorded }> {
+  const start = { items: items.length, attachments: attachments.length };
+  const value = await work();
+  return { value, evidence: { items: items.slice(start.items), attachments: attachments.slice(start.attachments) } };
+}
+
+/** Adds a shared fixture's evidence to the current check (once). */
+export function replayEvidence(recorded: Recorded): void {
+  for (const item of recorded.items) if (!items.includes(item)) items.push(item);
+  for (const attachment of recorded.attachments) if (!attachments.includes(attachment)) attachments.push(attachment);
+}
+
+/** Takes what the current check recorded, redacted with every secret known by now. */
+export function takeEvidence(): Recorded {
+  const taken = { items: items.map((i) => ({ title: redact(i.title), text: redact(i.text) })), attachments };
+  items = [];
+  attachments = [];
+  return taken;
+}

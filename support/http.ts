@@ -1,0 +1,115 @@
+/**
+ * The suite's HTTP client. Every exchange is recorded as evidence of the running check, and
+ * credentials found in responses are registered for redaction before anything is written.
+ */
+import { Agent, request } from 'undici';
+import { recordEvidence } from './evidence.ts';
+import { registerSecretsInJson } from './secrets.ts';
+
+export type FormParams = Record<string, string | undefined> | Array<[string, string]>;
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as application/x-www-form-urlencoded; undefined members are omitted. Pairs allow repeats. */
+  form?: FormParams;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The parsed body when the response is JSON, otherwise undefined. */
+  json: unknown;
+  contentType: string;
+}
+
+export interface Exchange {
+  request: Required<Pick<HttpRequest, 'method' | 'url'>> & { headers: Record<string, string>; body?: string };
+  response: HttpResponse;
+}
+
+/** A failure to talk to the target at all (DNS, refused, TLS, timeout): not a verdict. */
+export class TransportError extends Error {
+  constructor(readonly url: string, cause: unknown) {
+    const reason = (cause as { code?: string; message?: string })?.code ?? (cause as Error)?.message ?? String(cause);
+    super(`cannot reach ${new URL(url).origin}: ${reason}`);
+    this.name = 'TransportError';
+  }
+}
+
+let agent: Agent | undefined;
+let timeoutMs = 10_000;
+
+export function configureHttp(options: { timeoutMs: number }): void {
+  timeoutMs = options.timeoutMs;
+  agent = undefined;
+}
+
+function dispatcher(): Agent {
+  agent ??= new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return agent;
+}
+
+function encodeForm(form: FormParams): string {
+  const pairs = Array.isArray(form) ? form : Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined);
+  return new URLSearchParams(pairs).toString();
+}
+
+function parseJson(text: string, contentType: string): unknown {
+  if (!/[/+]json\b/i.test(contentType)) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function headerValues(response: HttpResponse, name: string): string[] {
+  const value = response.headers[name.toLowerCase()];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export function headerValue(response: HttpResponse, name: string): string | undefined {
+  const values = headerValues(response, name);
+  return values.length ? values.join(', ') : undefined;
+}
+
+export async function send(req: HttpRequest): Promise<Exchange> {
+  const method = req.method ?? (req.form || req.body ? 'POST' : 'GET');
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  let body = req.body;
+  if (req.form) {
+    body = encodeForm(req.form);
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  }
+  let res;
+  try {
+    res = await request(req.url, { method, headers, body, dispatcher: dispatcher() });
+  } catch (error) {
+    throw new TransportError(req.url, error);
+  }
+  const text = await res.body.text();
+  const contentType = String(res.headers['content-type'] ?? '');
+  const json = parseJson(text, contentType);
+  registerSecretsInJson(json);
+  const exchange: Exchange = {
+    request: { method, url: req.url, headers, body },
+    response: { status: res.statusCode, headers: res.headers, text, json, contentType },
+  };
+  recordEvidence({ title: `${method} ${new URL(req.url).pathname} → ${res.statusCode}`, text: formatExchange(exchange) });
+  return exchange;
+}
+
+/** An exchange as an HTTP transcript (not yet redacted). */
+export function formatExchange({ request: rq, response: rs }: Exchange): string {
+  const lines = [`${rq.method} ${rq.url}`];
+  for (const [k, v] of Object.entries(rq.headers)) lines.push(`${k}: ${v}`);
+  if (rq.body !== undefined) lines.push('', rq.body);
+  lines.push('', `HTTP ${rs.status}`);
+  for (const [k, v] of Object.entries(rs.headers)) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
+  lines.push('', rs.json !== undefined ? JSON.stringify(rs.json, null, 2) : rs.text.slice(0, 4000));
+  return lines.join('\n');
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+const levels = ['must', 'should', 'profile', 'info'];
+const areas = ['az', 'pk', 'tk', 'ca', 'rt', 'sc', 'rs', 'ak', 'rv', 'md', 'sec'];
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // One worker that keeps its modules between files: one browser, one login and one shared
+    // token family per run, and never two checks racing on the target's rate limit.
+    pool: 'forks',
+    fileParallelism: false,
+    isolate: false,
+    sequence: { shuffle: false },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    tags: [
+      ...levels.map((name) => ({ name, description: `requirement level ${name.toUpperCase()}` })),
+      ...areas.map((name) => ({ name, description: `catalog area ${name.toUpperCase()}` })),
+    ],
+    reporters: ['default', 'allure-vitest/reporter'],
+  },
+});
