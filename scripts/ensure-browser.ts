@@ -15,8 +15,13 @@ function tryResolve(): string | undefined {
     const browser = resolveBrowser();
     return `${browser.executablePath} (${browser.source})`;
   } catch (error) {
-    if (error instanceof BrowserNotFoundError && !process.env.PLEO_BROWSER_PATH) return undefined;
-    throw error;
+    if (!(error instanceof BrowserNotFoundError)) throw error;
+    if (process.env.PLEO_BROWSER_PATH) {
+      // An explicit choice that is wrong is the user's to fix: installing another would hide it.
+      console.error(error.message);
+      process.exit(2);
+    }
+    return undefined;
   }
 }
 

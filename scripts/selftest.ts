@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FAULTS } from '../fixtures/stand-in/faults.ts';
+import { FAULTS, type FaultName } from '../fixtures/stand-in/faults.ts';
 import type { ChecksReport } from '../support/reporting/checks-reporter.ts';
 import { readLedger, scanForLeaks } from '../selftest/leak-scan.ts';
 
@@ -94,13 +94,13 @@ async function main(): Promise<number> {
   if (!cleanOk) console.log(readFileSync(join(OUT, 'clean', 'console.log'), 'utf8').slice(-4000));
   verdicts.push({ name: 'clean run', ok: cleanOk });
 
-  const faultNames = Object.keys(FAULTS);
+  const faultNames = Object.keys(FAULTS) as FaultName[];
   const width = Math.max(1, Math.min(2, availableParallelism()));
   console.log(`\n== 3. the suite against each of ${faultNames.length} faults (${width} at a time)`);
   const faultRuns = await inParallel(faultNames, width, async (fault) => {
     const run = await runSuite(`fault-${fault}`, [fault]);
     const failed = failedIds(run.report);
-    const declared = FAULTS[fault].catches;
+    const declared: string[] = [...FAULTS[fault].catches];
     const missed = declared.filter((id) => !failed.includes(id));
     const row = {
       fault,

@@ -98,7 +98,13 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!(timeout > 0)) problems.push(`PLEO_HTTP_TIMEOUT_MS must be a positive number of milliseconds`);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const endpoint = (name: string, path: string) => new URL(get(name, path), `${authUrl}/`).toString();
+  // Paths are appended to PLEO_AUTH_URL (which may have a path of its own); a full URL is taken as is.
+  const endpoint = (name: string, path: string) => {
+    const value = get(name, path);
+    return /^https?:\/\//i.test(value) ? value : `${authUrl}${value.startsWith('/') ? '' : '/'}${value}`;
+  };
+  // Secrets are taken byte for byte: a space at either end may be part of them.
+  const secret = (name: string) => env[name] ?? '';
   return {
     authUrl,
     apiUrl,
@@ -107,12 +113,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     tokenUrl: endpoint('PLEO_TOKEN_PATH', '/oauth/token'),
     introspectUrl: endpoint('PLEO_INTROSPECT_PATH', '/oauth/token/introspect'),
     clientId: get('PLEO_CLIENT_ID'),
-    clientSecret: registerSecret(get('PLEO_CLIENT_SECRET'), 'client_secret'),
+    clientSecret: registerSecret(secret('PLEO_CLIENT_SECRET'), 'client_secret'),
     redirectUri: get('PLEO_REDIRECT_URI'),
     scopes: get('PLEO_SCOPES').split(/\s+/),
-    login: { email: get('PLEO_LOGIN_EMAIL'), password: registerSecret(get('PLEO_LOGIN_PASSWORD'), 'password') },
-    apiKey: registerSecret(get('PLEO_API_KEY'), 'api_key'),
-    revokedApiKey: registerSecret(get('PLEO_API_KEY_REVOKED'), 'api_key') || undefined,
+    login: { email: get('PLEO_LOGIN_EMAIL'), password: registerSecret(secret('PLEO_LOGIN_PASSWORD'), 'password') },
+    apiKey: registerSecret(secret('PLEO_API_KEY'), 'api_key'),
+    revokedApiKey: registerSecret(secret('PLEO_API_KEY_REVOKED'), 'api_key') || undefined,
     api: {
       probePath: get('PLEO_API_PROBE_PATH', '/v1/introspect'),
       scopedPath: get('PLEO_API_SCOPED_PATH', '/v2/employees'),

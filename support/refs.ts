@@ -11,5 +11,8 @@ export function clauseUrl(ref: string): string | undefined {
 
 /** `RFC6749-5.1` → `RFC 6749 §5.1`, the way people cite it. */
 export function citation(ref: string): string {
-  return ref.replace(/^RFC(\d+)-(.+)$/, 'RFC $1 §$2').replace(/^RFC(\d+)$/, 'RFC $1');
+  return ref
+    .replace(/^RFC(\d+)-([A-Z](?:\..*)?)$/, 'RFC $1 Appendix $2')
+    .replace(/^RFC(\d+)-(.+)$/, 'RFC $1 §$2')
+    .replace(/^RFC(\d+)$/, 'RFC $1');
 }

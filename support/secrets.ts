@@ -62,9 +62,15 @@ export function redact(text: string): string {
       `${name}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`);
 }
 
-/** Deep-redacts every string of a JSON-like value. */
+/** Deep-redacts every string of a JSON-like value (strings one by one: never across JSON syntax). */
 export function redactDeep<T>(value: T): T {
-  return JSON.parse(redact(JSON.stringify(value) ?? 'null')) as T;
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) =>
+      [k, typeof v === 'string' && SECRET_PARAMS.includes(k) ? REDACTED : redactDeep(v)])) as T;
+  }
+  return value;
 }
 
 /** For unit tests only: forget every registered value. */

@@ -48,8 +48,13 @@ export async function authorize(options: AuthorizationRequestOptions & Authorize
   const result = await (await driver()).authorize(request, options);
   const outcome = result.outcome;
   recordEvidence({
-    title: `browser: authorization request → ${outcome?.error ? `error=${outcome.error}` : outcome?.code ? 'code' : 'no redirect'}`,
-    text: [`GET ${request.url}`, `consent screen shown: ${result.consentShown}`, `redirected to: ${outcome?.redirectedTo ?? '(none)'}`].join('\n'),
+    title: `browser: authorization request → ${outcome?.error ? `error=${outcome.error}` : outcome?.code ? 'code' : result.errorPage ? `error page ${result.errorPage.status}` : 'no redirect'}`,
+    text: [
+      `GET ${request.url}`,
+      `consent screen shown: ${result.consentShown}`,
+      `redirected to: ${outcome?.redirectedTo ?? '(none)'}`,
+      ...(result.errorPage ? [`error page: HTTP ${result.errorPage.status} ${result.errorPage.text}`] : []),
+    ].join('\n'),
   });
   if (result.consentScreenshot) recordAttachment({ name: 'consent screen', contentType: 'image/png', body: result.consentScreenshot });
   return { ...result, request };

@@ -30,7 +30,8 @@ export function precondition<T>(value: T, reason: string): asserts value is NonN
 }
 
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  // Short strings quoted, so stray whitespace shows; long ones (response summaries) as they are.
+  if (typeof value === 'string') return value.length > 60 || value.includes('\n') ? value : JSON.stringify(value);
   return value === undefined ? '(absent)' : JSON.stringify(value) ?? String(value);
 }
 
@@ -53,6 +54,8 @@ export function errorOf(exchange: Exchange): string | undefined {
 
 // RFC 6749 §5.2: error and error_description use %x20-21 / %x23-5B / %x5D-7E only.
 const ERROR_CHARSET = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
+// RFC 6749 §3.3: scope = scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+const SCOPE_LIST = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 const TOKEN_ENDPOINT_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'];
 
 export interface CacheHeaderOptions {
@@ -116,7 +119,7 @@ export function expectTokenResponseTyping(body: Record<string, unknown>): void {
     demand(seconds > 0 && seconds <= 31_536_000, 'expires_in must be a positive lifetime in seconds, at most a year', '1..31536000', seconds);
   }
   if (body.scope !== undefined) {
-    demand(typeof body.scope === 'string' && !/^\s|\s$|\s\s/.test(body.scope), 'scope must be one space-delimited string (RFC 6749 §3.3)', 'a string such as "a b"', body.scope);
+    demand(typeof body.scope === 'string' && SCOPE_LIST.test(body.scope), 'scope must be scope-tokens separated by single spaces (RFC 6749 §3.3)', 'a string such as "a b"', body.scope);
   }
   if (body.refresh_token !== undefined) {
     demand(typeof body.refresh_token === 'string' && body.refresh_token.length > 0, 'refresh_token, when present, must be a non-empty string', 'a string', body.refresh_token);

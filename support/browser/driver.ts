@@ -9,12 +9,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Page, type Request, type Response } from 'playwright';
 import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
 import { redact } from '../secrets.ts';
-import { nextScreen, screenLocators, screenSelectors, type ScreenSelectors } from './login-page.ts';
+import { nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type ScreenSelectors } from './login-page.ts';
 import { resolveBrowser } from './resolve.ts';
 
 const MAX_SCREENS = 8;
@@ -27,9 +27,17 @@ export interface AuthorizeOptions {
   stopAtConsent?: boolean;
 }
 
+export interface ErrorPage {
+  status: number;
+  /** The page's visible text, shortened. */
+  text: string;
+}
+
 export interface BrowserAuthorization {
-  /** undefined only when stopAtConsent stopped before the redirect. */
+  /** undefined when stopAtConsent stopped before the redirect, or the AS showed an error page. */
   outcome?: AuthorizationOutcome;
+  /** The authorization server answered with an error page instead of redirecting. */
+  errorPage?: ErrorPage;
   consentShown: boolean;
   consentScreenshot?: Buffer;
 }
@@ -56,6 +64,7 @@ function hostResolverRules(config: SuiteConfig): string[] {
 export class ConsentDriver {
   private readonly selectors: ScreenSelectors = screenSelectors();
   private readonly timeout = playwrightConfig.use.navigationTimeout;
+  private page: Page | undefined;
 
   private constructor(
     private readonly browser: Browser,
@@ -73,50 +82,89 @@ export class ConsentDriver {
       headless,
       args: [...launchOptions.args, ...hostResolverRules(config)],
     });
-    const context = await browser.newContext({ storageState: options.sessionFile });
+    const context = await browser.newContext({ storageState: options.sessionFile, bypassCSP: playwrightConfig.use.bypassCSP });
     context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
     return new ConsentDriver(browser, context, config, options.artifactsDir ?? process.env.PLEO_ARTIFACTS_DIR ?? 'reports');
   }
 
   /** Runs one authorization request through the browser. */
   async authorize(request: AuthorizationRequest, options: AuthorizeOptions = {}): Promise<BrowserAuthorization> {
-    const page = await this.context.newPage();
+    // One page for every request: opening a page costs about 100 ms, a navigation a few.
+    const page = (this.page ??= await this.context.newPage());
     const redirectOrigin = new URL(request.redirectUri).origin;
     let redirectedTo: string | undefined;
-    const redirected = page
-      .waitForRequest((r) => r.isNavigationRequest() && new URL(r.url()).origin === redirectOrigin, { timeout: this.timeout })
-      .then((r) => { redirectedTo = r.url(); }, () => undefined);
+    let errorStatus: number | undefined;
+    let settle!: () => void;
+    const ended = new Promise<void>((resolve) => (settle = resolve));
+    const onRequest = (r: Request) => {
+      if (r.isNavigationRequest() && new URL(r.url()).origin === redirectOrigin) {
+        redirectedTo = r.url();
+        settle();
+      }
+    };
+    // An error status on the main document (an invalid request, say) ends the flow at once.
+    const onResponse = (r: Response) => {
+      if (r.request().isNavigationRequest() && r.frame() === page.mainFrame() && r.status() >= 400) {
+        errorStatus = r.status();
+        settle();
+      }
+    };
+    page.on('request', onRequest);
+    page.on('response', onResponse);
     const screens = screenLocators(page, this.selectors);
     const result: BrowserAuthorization = { consentShown: false };
     let credentialsSubmitted = false;
+    let clean = false;
     try {
-      void page.goto(request.url).catch(() => undefined); // ends in an unresolvable host once redirected
+      // Waiting for the document first spares the locators their polling back-off.
+      await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
-        const screen = await Promise.race([redirected.then(() => 'redirect' as const), nextScreen(screens, this.timeout)]);
-        if (redirectedTo) return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
-        if (screen === undefined || screen === 'redirect') {
+        const screen = (await quickScreen(page, this.selectors)) ?? (await Promise.race([ended.then(() => 'ended' as const), nextScreen(screens, this.timeout)]));
+        if (redirectedTo) {
+          clean = true;
+          return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
+        }
+        if (errorStatus) {
+          clean = true;
+          return { ...result, errorPage: await this.errorPage(page, errorStatus) };
+        }
+        if (screen === undefined || screen === 'ended') {
           throw new BrowserFlowError(`The authorization request neither redirected to ${redirectOrigin} nor showed a login or consent screen within ${this.timeout} ms (stopped at ${page.url()})`, await this.failureScreenshot(page, 'authorization-stuck'));
         }
         if (screen === 'consent') {
           result.consentShown = true;
-          if (options.stopAtConsent) return result;
+          if (options.stopAtConsent) {
+            clean = true;
+            return result;
+          }
           if (options.screenshot) result.consentScreenshot = await this.maskedScreenshot(page);
-          await this.actAndSettle(page, redirected, () => (options.decision === 'deny' ? screens.deny : screens.allow).click());
+          const [name, button] = options.decision === 'deny' ? [this.selectors.deny, screens.deny] : [this.selectors.allow, screens.allow];
+          await this.actAndSettle(page, ended, async () => {
+            if (!(await quickClick(page, name))) await button.click();
+          });
         } else {
           if (credentialsSubmitted && (await screens.password.isVisible())) throw await this.loginFailed(page, screens.error);
           credentialsSubmitted ||= await this.fillLogin(screens);
-          await this.actAndSettle(page, redirected, () => screens.submit.click());
+          await this.actAndSettle(page, ended, () => screens.submit.click());
         }
       }
       throw new BrowserFlowError(`The authorization flow did not end after ${MAX_SCREENS} screens (at ${page.url()})`, await this.failureScreenshot(page, 'authorization-loop'));
     } finally {
-      await page.close().catch(() => undefined);
+      page.off('request', onRequest);
+      page.off('response', onResponse);
+      // Park the page, so the failed hop to the redirect URI cannot interrupt the next request;
+      // after anything unexpected, start the next request on a new page.
+      if (clean) await page.goto('about:blank').catch(() => undefined);
+      else {
+        this.page = undefined;
+        void page.close().catch(() => undefined);
+      }
     }
   }
 
   /** Logs in through a real authorization request, stopping at the consent screen (no code is issued). */
-  async logIn(request: AuthorizationRequest): Promise<void> {
-    await this.authorize(request, { stopAtConsent: true });
+  async logIn(request: AuthorizationRequest): Promise<BrowserAuthorization> {
+    return this.authorize(request, { stopAtConsent: true });
   }
 
   /** Saves the login session (cookies) for reuse by other processes; the file is readable by its owner only. */
@@ -139,10 +187,10 @@ export class ConsentDriver {
   }
 
   /** Performs an action and waits until the page navigated or the redirect was captured. */
-  private async actAndSettle(page: Page, redirected: Promise<void>, action: () => Promise<void>): Promise<void> {
+  private async actAndSettle(page: Page, ended: Promise<void>, action: () => Promise<void>): Promise<void> {
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: this.timeout }).catch(() => undefined);
     await action();
-    await Promise.race([redirected, navigated.then(() => page.waitForLoadState('domcontentloaded').catch(() => undefined))]);
+    await Promise.race([ended, navigated.then(() => page.waitForLoadState('domcontentloaded').catch(() => undefined))]);
   }
 
   private async loginFailed(page: Page, errorText: ReturnType<typeof screenLocators>['error']): Promise<LoginError> {
@@ -152,6 +200,12 @@ export class ConsentDriver {
       `Login at ${origin} failed${shown ? `: "${shown}"` : ''}. Check PLEO_LOGIN_EMAIL and PLEO_LOGIN_PASSWORD.`,
       await this.failureScreenshot(page, 'login-failure'),
     );
+  }
+
+  private async errorPage(page: Page, status: number): Promise<ErrorPage> {
+    await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+    const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+    return { status, text: redact(text.slice(0, 500)) };
   }
 
   /** A screenshot with every form field masked, so no typed credential can show. */

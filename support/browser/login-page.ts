@@ -29,20 +29,61 @@ export function screenSelectors(env: NodeJS.ProcessEnv = process.env): ScreenSel
 export type Screen = 'login' | 'consent';
 
 export function screenLocators(page: Page, selectors: ScreenSelectors) {
+  const all = {
+    email: page.locator(selectors.email),
+    password: page.locator(selectors.password),
+    submit: page.locator(selectors.submit),
+    allow: page.getByRole('button', { name: selectors.allow }),
+    deny: page.getByRole('button', { name: selectors.deny }),
+    error: page.locator(selectors.error),
+  };
+  // A form may hold hidden fields (a password input of a later step): only visible ones count.
+  const visible = (locator: typeof all.email) => locator.filter({ visible: true }).first();
   return {
-    email: page.locator(selectors.email).first(),
-    password: page.locator(selectors.password).first(),
-    submit: page.locator(selectors.submit).first(),
-    allow: page.getByRole('button', { name: selectors.allow }).first(),
-    deny: page.getByRole('button', { name: selectors.deny }).first(),
-    error: page.locator(selectors.error).first(),
+    email: visible(all.email),
+    password: visible(all.password),
+    submit: visible(all.submit),
+    allow: visible(all.allow),
+    deny: visible(all.deny),
+    error: visible(all.error),
+    /** Whichever of the consent button and the login fields shows first. */
+    anyScreen: all.allow.or(all.password).or(all.email).filter({ visible: true }).first(),
   };
 }
 
 /** Waits until the login or the consent screen is visible; undefined if neither shows in time. */
 export async function nextScreen(locators: ReturnType<typeof screenLocators>, timeout: number): Promise<Screen | undefined> {
-  const either = locators.allow.or(locators.password).or(locators.email).first();
-  const shown = await either.waitFor({ state: 'visible', timeout }).then(() => true, () => false);
+  const shown = await locators.anyScreen.waitFor({ state: 'visible', timeout }).then(() => true, () => false);
   if (!shown) return undefined;
   return (await locators.allow.isVisible()) ? 'consent' : 'login';
+}
+
+/**
+ * The fast path: one script in the page instead of Playwright's locator engine, whose first use
+ * on every new document costs tens of milliseconds. Kept as plain JavaScript text: a compiled
+ * function could carry transpiler helpers that do not exist in the page.
+ */
+const IN_PAGE = `(() => {
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const named = (el) => (el.innerText || el.value || el.getAttribute('aria-label') || '').trim();
+  const buttons = () => [...document.querySelectorAll('button, input[type=submit], input[type=button], [role=button]')].filter(shown);
+  return {
+    button: (pattern) => buttons().find((b) => pattern.test(named(b))),
+    fields: (selector) => [...document.querySelectorAll(selector)].some(shown),
+  };
+})()`;
+
+/** The screen on show, or undefined when nothing matched yet (a page still rendering). */
+export function quickScreen(page: Page, selectors: ScreenSelectors): Promise<Screen | undefined> {
+  const script = `(() => { const dom = ${IN_PAGE};
+    if (dom.button(${selectors.allow})) return 'consent';
+    if (dom.fields(${JSON.stringify(`${selectors.password}, ${selectors.email}`)})) return 'login';
+    return undefined; })()`;
+  return page.evaluate(script).then((s) => s as Screen | undefined, () => undefined);
+}
+
+/** Clicks the visible button whose name matches; false if there is none (use the locator then). */
+export function quickClick(page: Page, name: RegExp): Promise<boolean> {
+  const script = `(() => { const b = ${IN_PAGE}.button(${name}); b?.click(); return Boolean(b); })()`;
+  return page.evaluate(script).then((clicked) => clicked === true, () => false);
 }

@@ -28,7 +28,7 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (WITH_VALUE.has(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('-')) throw new UsageError(`${name} needs a value`);
+      if (!value || value.startsWith('-')) throw new UsageError(`${name} needs a value`);
       if (name === '--env') options.env = value;
       else if (name === '--out') options.outDir = value;
       else options.faults.push(...value.split(',').map((f) => f.trim()).filter(Boolean));

@@ -43,9 +43,11 @@ async function clientCredentialsWork(config: SuiteConfig): Promise<string[]> {
 async function logIn(config: SuiteConfig, sessionFile: string, artifactsDir: string): Promise<void> {
   const driver = await ConsentDriver.launch(config, { artifactsDir });
   try {
-    await driver.logIn(await buildAuthorizationRequest(config));
+    const { errorPage } = await driver.logIn(await buildAuthorizationRequest(config));
+    if (errorPage) throw new StartupError(`The authorization server refused the authorization request with HTTP ${errorPage.status}: "${errorPage.text}". Check PLEO_CLIENT_ID, PLEO_REDIRECT_URI and PLEO_SCOPES.`);
     await driver.saveSession(sessionFile);
   } catch (error) {
+    if (error instanceof StartupError) throw error;
     throw new StartupError(redact((error as Error).message));
   } finally {
     await driver.close();
