@@ -89,6 +89,7 @@ main(process.argv.slice(2)).then(
     const message = redact(known ? (error as Error).message : ((error as Error)?.stack ?? String(error)));
     console.error(`\nCannot run the suite: ${message}`);
     if (error instanceof UsageError) console.error('See npm test -- --help');
+    if (error instanceof ConfigError) console.error('Set them in the environment or in the git-ignored .env.NAME.local; the README lists every setting.');
     process.exit(EXIT.cannotStart);
   },
 );

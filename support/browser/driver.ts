@@ -119,7 +119,6 @@ export class ConsentDriver {
       // Waiting for the document first spares the locators their polling back-off.
       await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
-        const screen = (await quickScreen(page, this.selectors)) ?? (await Promise.race([ended.then(() => 'ended' as const), nextScreen(screens, this.timeout)]));
         if (redirectedTo) {
           clean = true;
           return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
@@ -128,7 +127,9 @@ export class ConsentDriver {
           clean = true;
           return { ...result, errorPage: await this.errorPage(page, errorStatus) };
         }
-        if (screen === undefined || screen === 'ended') {
+        const screen = (await quickScreen(page, this.selectors)) ?? (await Promise.race([ended.then(() => 'ended' as const), nextScreen(screens, this.timeout)]));
+        if (screen === 'ended') continue;
+        if (screen === undefined) {
           throw new BrowserFlowError(`The authorization request neither redirected to ${redirectOrigin} nor showed a login or consent screen within ${this.timeout} ms (stopped at ${page.url()})`, await this.failureScreenshot(page, 'authorization-stuck'));
         }
         if (screen === 'consent') {

@@ -79,7 +79,9 @@ export function quickScreen(page: Page, selectors: ScreenSelectors): Promise<Scr
     if (dom.button(${selectors.allow})) return 'consent';
     if (dom.fields(${JSON.stringify(`${selectors.password}, ${selectors.email}`)})) return 'login';
     return undefined; })()`;
-  return page.evaluate(script).then((s) => s as Screen | undefined, () => undefined);
+  // A document that has just arrived may not have its script context yet: one more try after it has.
+  return page.evaluate(script).catch(() => page.waitForLoadState('domcontentloaded').then(() => page.evaluate(script)))
+    .then((s) => s as Screen | undefined, () => undefined);
 }
 
 /** Clicks the visible button whose name matches; false if there is none (use the locator then). */
