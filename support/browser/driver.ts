@@ -116,8 +116,10 @@ export class ConsentDriver {
     let credentialsSubmitted = false;
     let clean = false;
     try {
-      // Waiting for the document first spares the locators their polling back-off.
-      await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
+      // Waiting for the document first spares the locators their polling back-off. A late hop
+      // of the previous request may interrupt this navigation: then it is started once more.
+      const open = () => page.goto(request.url, { waitUntil: 'domcontentloaded' });
+      await Promise.race([ended, open().catch(() => (redirectedTo || errorStatus ? undefined : open().catch(() => undefined)))]);
       for (let step = 0; step < MAX_SCREENS; step++) {
         if (redirectedTo) {
           clean = true;

@@ -53,9 +53,14 @@ export function screenLocators(page: Page, selectors: ScreenSelectors) {
 
 /** Waits until the login or the consent screen is visible; undefined if neither shows in time. */
 export async function nextScreen(locators: ReturnType<typeof screenLocators>, timeout: number): Promise<Screen | undefined> {
-  const shown = await locators.anyScreen.waitFor({ state: 'visible', timeout }).then(() => true, () => false);
-  if (!shown) return undefined;
-  return (await locators.allow.isVisible()) ? 'consent' : 'login';
+  const deadline = Date.now() + timeout;
+  // A navigation in progress makes waitFor fail early (its document goes away): wait again.
+  while (Date.now() < deadline) {
+    const shown = await locators.anyScreen.waitFor({ state: 'visible', timeout: deadline - Date.now() }).then(() => true, () => false);
+    if (shown) return (await locators.allow.isVisible()) ? 'consent' : 'login';
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
 }
 
 /**
