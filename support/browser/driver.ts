@@ -2,19 +2,19 @@
  * The browser leg of the code flow: opens an authorization request in headless Chromium, logs in
  * when asked, answers the consent screen, and captures the redirect to the client's redirect_uri.
  *
- * The redirect is captured without touching the network: the driver watches for the navigation
- * request to the redirect URI's origin, and that host is made unresolvable in the browser
- * (Playwright cannot route a request that is the target of a redirect).
+ * The redirect is captured without touching the network (see redirect-trap.ts); as a second
+ * line of defence the redirect URI's host is also unresolvable in this browser.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Request, type Response } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright';
 import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
 import { redact } from '../secrets.ts';
 import { nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type ScreenSelectors } from './login-page.ts';
+import { RedirectTrap } from './redirect-trap.ts';
 import { resolveBrowser } from './resolve.ts';
 
 const MAX_SCREENS = 8;
@@ -64,7 +64,7 @@ function hostResolverRules(config: SuiteConfig): string[] {
 export class ConsentDriver {
   private readonly selectors: ScreenSelectors = screenSelectors();
   private readonly timeout = playwrightConfig.use.navigationTimeout;
-  private page: Page | undefined;
+  private tab: Promise<{ page: Page; trap: RedirectTrap }> | undefined;
 
   private constructor(
     private readonly browser: Browser,
@@ -90,18 +90,16 @@ export class ConsentDriver {
   /** Runs one authorization request through the browser. */
   async authorize(request: AuthorizationRequest, options: AuthorizeOptions = {}): Promise<BrowserAuthorization> {
     // One page for every request: opening a page costs about 100 ms, a navigation a few.
-    const page = (this.page ??= await this.context.newPage());
+    const { page, trap } = await (this.tab ??= this.openTab());
     const redirectOrigin = new URL(request.redirectUri).origin;
     let redirectedTo: string | undefined;
     let errorStatus: number | undefined;
     let settle!: () => void;
     const ended = new Promise<void>((resolve) => (settle = resolve));
-    const onRequest = (r: Request) => {
-      if (r.isNavigationRequest() && new URL(r.url()).origin === redirectOrigin) {
-        redirectedTo = r.url();
-        settle();
-      }
-    };
+    await trap.arm(redirectOrigin, (url) => {
+      redirectedTo = url;
+      settle();
+    });
     // An error status on the main document (an invalid request, say) ends the flow at once.
     const onResponse = (r: Response) => {
       if (r.request().isNavigationRequest() && r.frame() === page.mainFrame() && r.status() >= 400) {
@@ -109,17 +107,14 @@ export class ConsentDriver {
         settle();
       }
     };
-    page.on('request', onRequest);
     page.on('response', onResponse);
     const screens = screenLocators(page, this.selectors);
     const result: BrowserAuthorization = { consentShown: false };
     let credentialsSubmitted = false;
     let clean = false;
     try {
-      // Waiting for the document first spares the locators their polling back-off. A late hop
-      // of the previous request may interrupt this navigation: then it is started once more.
-      const open = () => page.goto(request.url, { waitUntil: 'domcontentloaded' });
-      await Promise.race([ended, open().catch(() => (redirectedTo || errorStatus ? undefined : open().catch(() => undefined)))]);
+      // Waiting for the document first spares the locators their polling back-off.
+      await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
         if (redirectedTo) {
           clean = true;
@@ -153,16 +148,19 @@ export class ConsentDriver {
       }
       throw new BrowserFlowError(`The authorization flow did not end after ${MAX_SCREENS} screens (at ${page.url()})`, await this.failureScreenshot(page, 'authorization-loop'));
     } finally {
-      page.off('request', onRequest);
+      trap.disarm();
       page.off('response', onResponse);
-      // Park the page, so the failed hop to the redirect URI cannot interrupt the next request;
-      // after anything unexpected, start the next request on a new page.
-      if (clean) await page.goto('about:blank').catch(() => undefined);
-      else {
-        this.page = undefined;
+      // After anything unexpected, the next request starts on a new page.
+      if (!clean) {
+        this.tab = undefined;
         void page.close().catch(() => undefined);
       }
     }
+  }
+
+  private async openTab(): Promise<{ page: Page; trap: RedirectTrap }> {
+    const page = await this.context.newPage();
+    return { page, trap: await RedirectTrap.attach(page) };
   }
 
   /** Logs in through a real authorization request, stopping at the consent screen (no code is issued). */
