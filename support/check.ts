@@ -99,12 +99,13 @@ export function check(
   test(`${id} ${title}`, { meta: { check: record }, tags, timeout: meta.timeout }, async (ctx: TestContext) => {
     const warnings: string[] = [];
     const notes: string[] = [];
+    const warn = (message: string) => void warnings.push(message);
     const config = target.config();
     const t: CheckContext = {
       config,
       token: target.token(),
       api: target.api(),
-      cache: { pragma: config.profile.pragma, warn: (m) => warnings.push(m) },
+      cache: { pragma: config.profile.pragma, warn },
       authorize: target.authorize,
       authorizeAndExchange: target.authorizeAndExchange,
       shared: target.shared,
@@ -115,8 +116,8 @@ export function check(
         precondition(code, `the authorization request returned no code (${flow.outcome?.error ?? 'no redirect'}; see AZ-01)`);
         return { code, flow };
       },
-      warn: (m) => warnings.push(m),
-      info: (m) => notes.push(m),
+      warn,
+      info: (message) => void notes.push(message),
     };
     await writeAllureLabels(record);
     try {

@@ -111,19 +111,12 @@ export class ConsentDriver {
     const screens = screenLocators(page, this.selectors);
     const result: BrowserAuthorization = { consentShown: false };
     let credentialsSubmitted = false;
-    let clean = false;
     try {
       // Waiting for the document first spares the locators their polling back-off.
       await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
-        if (redirectedTo) {
-          clean = true;
-          return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
-        }
-        if (errorStatus) {
-          clean = true;
-          return { ...result, errorPage: await this.errorPage(page, errorStatus) };
-        }
+        if (redirectedTo) return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
+        if (errorStatus) return { ...result, errorPage: await this.errorPage(page, errorStatus) };
         const screen = (await quickScreen(page, this.selectors)) ?? (await Promise.race([ended.then(() => 'ended' as const), nextScreen(screens, this.timeout)]));
         if (screen === 'ended') continue;
         if (screen === undefined) {
@@ -131,10 +124,7 @@ export class ConsentDriver {
         }
         if (screen === 'consent') {
           result.consentShown = true;
-          if (options.stopAtConsent) {
-            clean = true;
-            return result;
-          }
+          if (options.stopAtConsent) return result;
           if (options.screenshot) result.consentScreenshot = await this.maskedScreenshot(page);
           const [name, button] = options.decision === 'deny' ? [this.selectors.deny, screens.deny] : [this.selectors.allow, screens.allow];
           await this.actAndSettle(page, ended, async () => {
@@ -147,14 +137,14 @@ export class ConsentDriver {
         }
       }
       throw new BrowserFlowError(`The authorization flow did not end after ${MAX_SCREENS} screens (at ${page.url()})`, await this.failureScreenshot(page, 'authorization-loop'));
+    } catch (error) {
+      // After anything unexpected, the next request starts on a new page.
+      this.tab = undefined;
+      void page.close().catch(() => undefined);
+      throw error;
     } finally {
       trap.disarm();
       page.off('response', onResponse);
-      // After anything unexpected, the next request starts on a new page.
-      if (!clean) {
-        this.tab = undefined;
-        void page.close().catch(() => undefined);
-      }
     }
   }
 
