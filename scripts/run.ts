@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseCLI, startVitest } from 'vitest/node';
 import { ConfigError, readConfig } from '../support/config.ts';
 import { BrowserNotFoundError, resolveBrowser } from '../support/browser/resolve.ts';
@@ -53,6 +53,8 @@ async function runSuite(options: RunnerOptions, env: Record<string, string>, lab
       return EXIT.failed;
     }
     for (const error of summary.errors) console.error(`error outside any check: ${error}`);
+    const shown = (path: string) => relative(process.cwd(), path) || '.';
+    console.log(`Reports: ${shown(join(reportsDir, 'checks.json'))}, ${shown(join(reportsDir, 'junit.xml'))}, ${shown(allureDir)}/ (npm run report builds the HTML)`);
     return summary.failed > 0 || summary.errors.length > 0 ? EXIT.failed : EXIT.passed;
   } finally {
     rmSync(sessionDir, { recursive: true, force: true });
