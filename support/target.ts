@@ -68,31 +68,29 @@ export async function authorizeAndExchange(options: AuthorizationRequestOptions 
   return { flow, exchange, tokens: tokenSetOf(exchange) };
 }
 
-const sharedFamily = once(() => withEvidence(async (): Promise<SharedFamily> => {
-  const result = await authorizeAndExchange({ screenshot: true });
-  return { ...result, current: result.tokens };
-}));
-
-/** The run's one fixture login and code exchange (AZ-01, PK-01, TK-01, CA-01 …), with its evidence. */
-export async function shared(): Promise<SharedFamily> {
-  const { value, evidence } = await sharedFamily();
-  replayEvidence(evidence);
-  return value;
+/** A fixture made once per run; every check that uses it also gets the evidence of its making. */
+function sharedFixture<T>(make: () => Promise<T>): () => Promise<T> {
+  const made = once(() => withEvidence(make));
+  return async () => {
+    const { value, evidence } = await made();
+    replayEvidence(evidence);
+    return value;
+  };
 }
 
-const sharedRefresh = once(() => withEvidence(async () => {
-  const family = (await sharedFamily()).value;
+/** The run's one fixture login and code exchange (AZ-01, PK-01, TK-01, CA-01 …). */
+export const shared = sharedFixture(async (): Promise<SharedFamily> => {
+  const result = await authorizeAndExchange({ screenshot: true });
+  return { ...result, current: result.tokens };
+});
+
+/** The shared family's first refresh (RT-01, RT-02): undefined when no refresh token was issued. */
+export const sharedFirstRefresh = sharedFixture(async (): Promise<{ before: TokenSet; exchange: Exchange; after?: TokenSet } | undefined> => {
+  const family = await shared();
   const before = family.current;
   if (!before?.refreshToken) return undefined;
   const exchange = await token().refresh(before.refreshToken);
   const after = tokenSetOf(exchange);
   if (after) family.current = { ...after, refreshToken: after.refreshToken ?? before.refreshToken };
   return { before, exchange, after };
-}));
-
-/** The shared family's first refresh (RT-01, RT-02): undefined when no refresh token was issued. */
-export async function sharedFirstRefresh(): Promise<{ before: TokenSet; exchange: Exchange; after?: TokenSet } | undefined> {
-  const { value, evidence } = await sharedRefresh();
-  replayEvidence(evidence);
-  return value;
-}
+});
