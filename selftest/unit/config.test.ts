@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadEnvFiles, readConfig } from '../../support/config.ts';
 import { clearSecretsForTesting, redact } from '../../support/secrets.ts';
+import { thrown } from './thrown.ts';
 
 const ENV = {
   PLEO_AUTH_URL: 'https://auth.example.test/',
@@ -18,15 +19,7 @@ const ENV = {
 };
 const REQUIRED = Object.keys(ENV);
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (fn: () => unknown) => thrown(ConfigError, fn);
 
 beforeEach(() => clearSecretsForTesting());
 

@@ -4,6 +4,7 @@ import {
   CheckFailure, PreconditionUnmet, demand, expectBasicChallenge, expectBearerChallenge, expectInvalidClient, expectNoStore,
   expectOAuthError, expectSuccessfulTokenResponse, expectTokenResponseTyping, precondition,
 } from '../../support/verdicts.ts';
+import { thrown } from './thrown.ts';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -24,15 +25,7 @@ function exchange(status: number, headers: Record<string, string | string[]>, bo
 const error = (status: number, body: unknown, headers: Record<string, string | string[]> = NO_STORE) => exchange(status, headers, body);
 const required = { pragma: 'required' as const };
 
-function failure(fn: () => unknown): CheckFailure {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CheckFailure);
-    return e as CheckFailure;
-  }
-  throw new Error('expected a CheckFailure');
-}
+const failure = (fn: () => unknown) => thrown(CheckFailure, fn);
 
 describe('CheckFailure and demand', () => {
   it('carries requirement, expected and actual in the message', () => {
