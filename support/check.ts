@@ -9,15 +9,29 @@ import { takeEvidence } from './evidence.ts';
 import { citation, clauseUrl } from './refs.ts';
 import { redact } from './secrets.ts';
 import * as target from './target.ts';
-import { CheckFailure, PreconditionUnmet, precondition, type CacheHeaderOptions } from './verdicts.ts';
+import { configuredFeatures, FEATURE_VARIABLES, type Feature } from './config.ts';
+import type { TokenSet } from './token-endpoint.ts';
+import { CheckFailure, PreconditionUnmet, precondition, recommend, type CacheHeaderOptions } from './verdicts.ts';
 
 export type Level = 'MUST' | 'SHOULD' | 'PROFILE' | 'INFO';
 
-export interface CheckRecord {
-  id: string;
-  title: string;
+export interface CheckMeta {
+  /** The level of the check's leading clause; a SHOULD-level part inside it uses `t.should`/`t.warn`. */
   level: Level;
   refs: string[];
+  /** Optional features of the target the check needs; without one it skips, naming the variable. */
+  needs?: Feature[];
+  /**
+   * `destructive`: the check revokes tokens or a grant (of its own fresh family). Afterwards the
+   * run looks whether that also revoked the shared family (a server that ties families together).
+   */
+  effects?: 'destructive';
+  timeout?: number;
+}
+
+export interface CheckRecord extends Omit<CheckMeta, 'timeout'> {
+  id: string;
+  title: string;
 }
 
 declare module '@vitest/runner' {
@@ -34,12 +48,18 @@ export interface CheckContext {
   readonly cache: CacheHeaderOptions;
   readonly authorize: typeof target.authorize;
   readonly authorizeAndExchange: typeof target.authorizeAndExchange;
+  /** The run's fixture authorization and code exchange, as it happened. */
   readonly shared: typeof target.shared;
-  readonly sharedFirstRefresh: typeof target.sharedFirstRefresh;
+  /** The shared family's newest tokens, re-verified (and re-established) after other checks ran. */
+  live(): Promise<TokenSet | undefined>;
+  /** The shared family's first refresh. */
+  firstRefresh(): Promise<target.FirstRefresh>;
   /** A fresh authorization code from the browser; skips the check if none is issued. */
   freshCode(options?: Parameters<typeof target.authorize>[0]): Promise<{ code: string; flow: target.BrowserFlow }>;
   /** Records a SHOULD-level deviation: a warning, failing only in strict mode. */
   warn(message: string): void;
+  /** A SHOULD-level assertion: records a warning unless `condition` holds; returns whether it held. */
+  should(condition: unknown, requirement: string, expected: unknown, actual: unknown): boolean;
   /** Records an observation that never fails. */
   info(message: string): void;
 }
@@ -88,18 +108,26 @@ async function writeEvidence(): Promise<void> {
   for (const a of attachments) await allure.attachment(a.name, a.body, a.contentType);
 }
 
-export function check(
-  id: string,
-  title: string,
-  meta: { level: Level; refs: string[]; timeout?: number },
-  body: (t: CheckContext) => Promise<void>,
-): void {
-  const record: CheckRecord = { id, title, level: meta.level, refs: meta.refs };
+// A message names its clause when it cites an RFC, a draft or a profile document.
+const CITES_A_CLAUSE = /\b(RFC ?\d{4}|OAuth 2\.1|FAPI|OWASP|Pleo)\b/;
+
+/** Every failure and warning names the clause it enforces: the check's own, if the text names none. */
+function withClause(message: string, refs: string[]): string {
+  if (CITES_A_CLAUSE.test(message.split('\n')[0])) return message;
+  const [first, ...rest] = message.split('\n');
+  return [`${first} (${refs.map(citation).join(', ')})`, ...rest].join('\n');
+}
+
+export function check(id: string, title: string, meta: CheckMeta, body: (t: CheckContext) => Promise<void>): void {
+  const { timeout, ...rest } = meta;
+  const record: CheckRecord = { id, title, ...rest };
   const tags = [meta.level.toLowerCase(), id.split('-')[0].toLowerCase()];
-  test(`${id} ${title}`, { meta: { check: record }, tags, timeout: meta.timeout }, async (ctx: TestContext) => {
+  test(`${id} ${title}`, { meta: { check: record }, tags, timeout }, async (ctx: TestContext) => {
+    target.checkStarted(id);
     const warnings: string[] = [];
     const notes: string[] = [];
-    const warn = (message: string) => void warnings.push(message);
+    const warn = (message: string) => void warnings.push(withClause(message, meta.refs));
+    const info = (message: string) => void notes.push(message);
     const config = target.config();
     const t: CheckContext = {
       config,
@@ -109,7 +137,8 @@ export function check(
       authorize: target.authorize,
       authorizeAndExchange: target.authorizeAndExchange,
       shared: target.shared,
-      sharedFirstRefresh: target.sharedFirstRefresh,
+      live: () => target.liveFamily(info),
+      firstRefresh: () => target.sharedFirstRefresh(info),
       async freshCode(options) {
         const flow = await target.authorize(options);
         const code = flow.outcome?.code;
@@ -117,17 +146,22 @@ export function check(
         return { code, flow };
       },
       warn,
-      info: (message) => void notes.push(message),
+      should: (condition, requirement, expected, actual) => recommend(warn, condition, requirement, expected, actual),
+      info,
     };
     await writeAllureLabels(record);
+    const missing = (meta.needs ?? []).filter((feature) => !configuredFeatures(config).includes(feature));
+    if (missing.length) ctx.skip(`optional feature not configured: set ${missing.map((f) => FEATURE_VARIABLES[f]).join(', ')}`);
     try {
       await body(t);
+      if (meta.effects === 'destructive') await target.noteSharedGrant(info);
     } catch (error) {
       if (isSkip(error)) throw error;
       if (error instanceof PreconditionUnmet) ctx.skip(redact(`precondition: ${error.message}`));
       // Below MUST a violated requirement is not a failure: SHOULD warns, INFO only records.
-      if (error instanceof CheckFailure && meta.level === 'SHOULD') warnings.push(error.message);
-      else if (error instanceof CheckFailure && meta.level === 'INFO') notes.push(error.message);
+      if (error instanceof CheckFailure && meta.level === 'SHOULD') warn(error.message);
+      else if (error instanceof CheckFailure && meta.level === 'INFO') info(error.message);
+      else if (error instanceof CheckFailure) throw redacted(new CheckFailure(withClause(error.requirement, meta.refs), error.expected, error.actual));
       else throw redacted(error);
     } finally {
       await writeEvidence();

@@ -22,8 +22,11 @@ export interface SuiteConfig {
   redirectUri: string;
   scopes: string[];
   login: { email: string; password: string };
-  apiKey: string;
+  apiKey?: string;
   revokedApiKey?: string;
+  revocationUrl?: string;
+  secondClient?: { id: string; secret: string };
+  encodingClient?: { id: string; secret: string };
   api: { probePath: string; scopedPath: string; scopedPathScope: string };
   profile: {
     rotation: Rotation;
@@ -31,6 +34,9 @@ export interface SuiteConfig {
     refreshRevokesAccessToken: boolean;
     /** `Pragma: no-cache` is required by RFC 6749 §5.1 and dropped by OAuth 2.1. */
     pragma: 'required' | 'optional';
+    /** Replaying a superseded refresh token revokes the grant (Pleo documents it). */
+    reuseDetection: boolean;
+    pkce: 'rfc9700' | 'oauth21' | 'fapi2';
   };
   strict: boolean;
   httpTimeoutMs: number;
@@ -78,8 +84,32 @@ function parseUrl(name: string, raw: string | undefined, problems: string[]): st
 
 const REQUIRED = [
   'PLEO_AUTH_URL', 'PLEO_API_URL', 'PLEO_CLIENT_ID', 'PLEO_CLIENT_SECRET', 'PLEO_REDIRECT_URI',
-  'PLEO_SCOPES', 'PLEO_LOGIN_EMAIL', 'PLEO_LOGIN_PASSWORD', 'PLEO_API_KEY',
+  'PLEO_SCOPES', 'PLEO_LOGIN_EMAIL', 'PLEO_LOGIN_PASSWORD',
 ] as const;
+
+/** What a target may lack: the checks that need one skip, naming the variables to set. */
+export type Feature = 'apiKey' | 'revokedApiKey' | 'introspection' | 'revocation' | 'secondClient' | 'encodingClient';
+
+export const FEATURE_VARIABLES: Record<Feature, string> = {
+  apiKey: 'PLEO_API_KEY',
+  revokedApiKey: 'PLEO_API_KEY_REVOKED',
+  introspection: 'PLEO_INTROSPECT_PATH',
+  revocation: 'PLEO_REVOCATION_PATH',
+  secondClient: 'PLEO_CLIENT2_ID and PLEO_CLIENT2_SECRET',
+  encodingClient: 'PLEO_ENCODING_CLIENT_ID and PLEO_ENCODING_CLIENT_SECRET',
+};
+
+export function configuredFeatures(config: SuiteConfig): Feature[] {
+  const present: Record<Feature, unknown> = {
+    apiKey: config.apiKey,
+    revokedApiKey: config.revokedApiKey,
+    introspection: config.introspectUrl,
+    revocation: config.revocationUrl,
+    secondClient: config.secondClient,
+    encodingClient: config.encodingClient,
+  };
+  return (Object.keys(present) as Feature[]).filter((feature) => present[feature]);
+}
 
 /** Validates the variables and builds the config; throws one ConfigError naming every problem. */
 export function readConfig(env: Record<string, string | undefined> = process.env): SuiteConfig {
@@ -117,7 +147,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     redirectUri: get('PLEO_REDIRECT_URI'),
     scopes: get('PLEO_SCOPES').split(/\s+/),
     login: { email: get('PLEO_LOGIN_EMAIL'), password: registerSecret(secret('PLEO_LOGIN_PASSWORD'), 'password') },
-    apiKey: registerSecret(secret('PLEO_API_KEY'), 'api_key'),
+    apiKey: registerSecret(secret('PLEO_API_KEY'), 'api_key') || undefined,
+    revocationUrl: get('PLEO_REVOCATION_PATH') ? endpoint('PLEO_REVOCATION_PATH', '') : undefined,
+    secondClient: get('PLEO_CLIENT2_ID') ? { id: get('PLEO_CLIENT2_ID'), secret: registerSecret(secret('PLEO_CLIENT2_SECRET'), 'client_secret') } : undefined,
+    encodingClient: get('PLEO_ENCODING_CLIENT_ID') ? { id: get('PLEO_ENCODING_CLIENT_ID'), secret: registerSecret(secret('PLEO_ENCODING_CLIENT_SECRET'), 'client_secret') } : undefined,
     revokedApiKey: registerSecret(secret('PLEO_API_KEY_REVOKED'), 'api_key') || undefined,
     api: {
       probePath: get('PLEO_API_PROBE_PATH', '/v1/introspect'),
@@ -128,6 +161,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       rotation: rotation!,
       refreshRevokesAccessToken: get('PLEO_PROFILE_REFRESH_REVOKES_ACCESS', 'false') === 'true',
       pragma: pragma as 'required' | 'optional',
+      reuseDetection: get('PLEO_PROFILE_REUSE_DETECTION', 'true') === 'true',
+      pkce: get('PLEO_PROFILE_PKCE', 'rfc9700') as 'rfc9700' | 'oauth21' | 'fapi2',
     },
     strict: get('PLEO_STRICT', 'false') === 'true',
     httpTimeoutMs: timeout,

@@ -2,6 +2,12 @@
  * The target as the checks of one worker see it: the config, the clients, the browser driver,
  * and the shared token family (one fixture login per run, catalog "Shared"). Everything is
  * created lazily and once per process, so a filtered run only pays for what it uses.
+ *
+ * Real servers often tie token families together (consent remembered, one grant per user and
+ * client), so a check that revokes its own "fresh" family can revoke the shared one too. No verdict
+ * may depend on the order of the checks, so readers of the shared family get it through
+ * `liveFamily()`, which re-verifies it after other checks ran and re-establishes it (recording why)
+ * when it was alive before and is revoked now.
  */
 import { resourceApi } from './api.ts';
 import { buildAuthorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions } from './authorization-request.ts';
@@ -21,11 +27,6 @@ export interface CodeExchange {
   exchange?: Exchange;
   /** undefined when the exchange did not succeed. */
   tokens?: TokenSet;
-}
-
-export interface SharedFamily extends CodeExchange {
-  /** The newest tokens of the family: refresh checks move it forward. */
-  current?: TokenSet;
 }
 
 const once = <T>(create: () => T): (() => T) => {
@@ -68,29 +69,118 @@ export async function authorizeAndExchange(options: AuthorizationRequestOptions 
   return { flow, exchange, tokens: tokenSetOf(exchange) };
 }
 
-/** A fixture made once per run; every check that uses it also gets the evidence of its making. */
-function sharedFixture<T>(make: () => Promise<T>): () => Promise<T> {
-  const made = once(() => withEvidence(make));
-  return async () => {
-    const { value, evidence } = await made();
+/**
+ * A fixture made once per run, by the first check that asks for it (with that check's arguments);
+ * every check that uses it also gets the evidence of its making.
+ */
+function sharedFixture<T, A extends unknown[]>(make: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  let made: ReturnType<typeof withEvidence<T>> | undefined;
+  return async (...args) => {
+    made ??= withEvidence(() => make(...args));
+    const { value, evidence } = await made;
     replayEvidence(evidence);
     return value;
   };
 }
 
-/** The run's one fixture login and code exchange (AZ-01, PK-01, TK-01, CA-01 …). */
-export const shared = sharedFixture(async (): Promise<SharedFamily> => {
-  const result = await authorizeAndExchange({ screenshot: true });
-  return { ...result, current: result.tokens };
-});
+/** The run's one fixture login and code exchange, as it happened (AZ-01, PK-01, TK-01, CA-01 …). */
+export const shared = sharedFixture(() => authorizeAndExchange({ screenshot: true }));
 
-/** The shared family's first refresh (RT-01, RT-02): undefined when no refresh token was issued. */
-export const sharedFirstRefresh = sharedFixture(async (): Promise<{ before: TokenSet; exchange: Exchange; after?: TokenSet } | undefined> => {
-  const family = await shared();
-  const before = family.current;
-  if (!before?.refreshToken) return undefined;
+// ---- the live shared family ------------------------------------------------------------------
+
+/** Checks started so far; bumped by check() so the family knows when others may have touched it. */
+let checksStarted = 0;
+const checksRun: string[] = [];
+
+export function checkStarted(id: string): void {
+  checksStarted++;
+  checksRun.push(id);
+}
+
+interface LiveFamily {
+  tokens: TokenSet;
+  /** Whether the API has accepted its access token at least once. */
+  provenAlive: boolean;
+  /** `checksStarted` when it was last known alive. */
+  verifiedAt: number;
+  /** How many checks had run when it was made: the suspects if it dies are those after. */
+  madeAfter: number;
+}
+
+let family: LiveFamily | undefined;
+
+async function accepted(tokens: TokenSet): Promise<boolean> {
+  return (await api().probe({ bearer: tokens.accessToken })).response.status < 400;
+}
+
+async function establish(): Promise<LiveFamily | undefined> {
+  const tokens = family === undefined ? (await shared()).tokens : (await authorizeAndExchange()).tokens;
+  if (!tokens) return undefined;
+  return { tokens, provenAlive: await accepted(tokens), verifiedAt: checksStarted, madeAfter: checksRun.length };
+}
+
+/**
+ * The shared family's newest tokens, alive as far as the API can tell. `note` receives an INFO when
+ * the family had to be re-established because a check that ran since revoked it. Undefined when the
+ * fixture exchange issued no tokens (the owning checks report why).
+ */
+export async function liveFamily(note: (message: string) => void): Promise<TokenSet | undefined> {
+  family ??= await establish();
+  if (!family) return undefined;
+  if (family.provenAlive && family.verifiedAt < checksStarted && !(await accepted(family.tokens))) {
+    const suspects = checksRun.slice(family.madeAfter, -1);
+    note(`the shared token family was revoked after other checks ran (${suspects.join(', ') || 'none'}): this server ties token families together (for example one grant per user and client, with consent remembered), so a destructive check on its own family revoked the shared one. A new family was made for this check.`);
+    family = await establish();
+    if (!family) return undefined;
+  }
+  family.verifiedAt = checksStarted;
+  return family.tokens;
+}
+
+/** Moves the live family forward after a successful refresh of its refresh token. */
+function advance(after: TokenSet): void {
+  if (family) family.tokens = { ...after, refreshToken: after.refreshToken ?? family.tokens.refreshToken };
+}
+
+/**
+ * After a destructive check: if the shared family was alive and is revoked now, the check's
+ * "fresh" family shared its grant with it. Recorded as INFO on that check.
+ */
+export async function noteSharedGrant(note: (message: string) => void): Promise<void> {
+  if (!family?.provenAlive || (await accepted(family.tokens))) return;
+  note('this check\'s own token family shared its grant with the run\'s shared family: revoking one revoked the other (consent remembered, one grant per user and client). Later checks get a re-established family.');
+  family.verifiedAt = -1; // the next reader re-verifies and re-establishes
+}
+
+export interface FirstRefresh {
+  /** undefined when the fixture exchange issued no tokens. */
+  before?: TokenSet;
+  /** undefined when no refresh token was issued. */
+  exchange?: Exchange;
+  after?: TokenSet;
+}
+
+/** The shared family's first refresh (RT-01, RT-02), made on a live family. */
+export const sharedFirstRefresh = sharedFixture(async (note: (message: string) => void): Promise<FirstRefresh> => {
+  const before = await liveFamily(note);
+  if (!before?.refreshToken) return { before };
   const exchange = await token().refresh(before.refreshToken);
   const after = tokenSetOf(exchange);
-  if (after) family.current = { ...after, refreshToken: after.refreshToken ?? before.refreshToken };
+  if (after) advance(after);
   return { before, exchange, after };
 });
+
+/**
+ * Which check owns the failure of a fixture exchange, so that it is reported once, where it
+ * belongs: no code (AZ-01), the client refused (CA-01), the grant or verifier refused (PK-01), or
+ * anything else, such as a 5xx (TK-01). Undefined when the exchange succeeded.
+ */
+export function fixtureFailureOwner({ flow, exchange }: CodeExchange): 'AZ-01' | 'CA-01' | 'PK-01' | 'TK-01' | undefined {
+  if (!flow.outcome?.code || !exchange) return 'AZ-01';
+  const { status, json } = exchange.response;
+  if (status === 200) return undefined;
+  const error = (json as { error?: unknown } | undefined)?.error;
+  if (error === 'invalid_client' || status === 401) return 'CA-01';
+  if (error === 'invalid_grant' || error === 'invalid_request') return 'PK-01';
+  return 'TK-01';
+}

@@ -1,5 +1,5 @@
 /** Requests to the token endpoint (RFC 6749 §4.1.3, §6), authenticated with client_secret_basic. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { clientBasicAuth } from './client-auth.ts';
 import type { SuiteConfig } from './config.ts';
 import { send, type Exchange } from './http.ts';
@@ -29,7 +29,7 @@ export function tokenEndpoint(config: SuiteConfig) {
     return value === null ? {} : { authorization: value };
   };
 
-  return {
+  const endpoint = {
     exchangeCode(code: string, options: CodeExchangeOptions): Promise<Exchange> {
       return send({
         url: config.tokenUrl,
@@ -52,27 +52,61 @@ export function tokenEndpoint(config: SuiteConfig) {
     },
 
     /**
-     * The "auth oracle": redeem a random code with the credentials under test. The AS checks
-     * client authentication before the grant, so invalid_client means the credentials were refused
-     * and invalid_grant means they were accepted, without spending a real code.
+     * The "auth oracle": redeem a random code with the credentials under test, so that client
+     * authentication is observed without spending a real code. What a refusal and an acceptance
+     * look like is calibrated once per run with known-good and known-bad credentials, since not
+     * every server authenticates the client before it looks at the grant, nor answers a wrong
+     * secret with invalid_client (catalog: CA-03 and the auth oracle).
      * `authorization` as in TokenRequestOptions: omitted means the configured client's credentials.
      */
     async probeClientAuth(authorization?: string | null): Promise<{ verdict: AuthOracleVerdict; exchange: Exchange }> {
-      const exchange = await this.exchangeCode(randomBytes(24).toString('base64url'), {
-        verifier: randomBytes(48).toString('base64url'),
-        authorization,
-      });
-      return { verdict: oracleVerdict(exchange), exchange };
+      const oracle = await (calibration ??= calibrate());
+      const exchange = await redeemRandomCode(authorization);
+      return { verdict: oracleVerdict(exchange, oracle), exchange };
+    },
+
+    /** The calibration of the auth oracle (made once, on first use). */
+    calibration(): Promise<OracleCalibration> {
+      return (calibration ??= calibrate());
     },
   };
+
+  function redeemRandomCode(authorization?: string | null): Promise<Exchange> {
+    return endpoint.exchangeCode(randomBytes(24).toString('base64url'), { verifier: randomBytes(48).toString('base64url'), authorization });
+  }
+
+  async function calibrate(): Promise<OracleCalibration> {
+    const good = signature(await redeemRandomCode());
+    const bad = signature(await redeemRandomCode(clientBasicAuth(randomUUID(), randomBytes(24).toString('base64url'))));
+    return { usable: good !== bad, authenticated: good, rejected: bad };
+  }
+
+  let calibration: Promise<OracleCalibration> | undefined;
+  return endpoint;
+}
+
+/** What the token endpoint answered, reduced to what tells acceptance from refusal. */
+function signature(exchange: Exchange): string {
+  const error = (exchange.response.json as { error?: unknown } | undefined)?.error;
+  return `HTTP ${exchange.response.status} ${typeof error === 'string' ? error : '(no error code)'}`;
+}
+
+export interface OracleCalibration {
+  /** False when good and bad credentials got the same answer: use fresh codes instead. */
+  usable: boolean;
+  /** The answer to the configured credentials with a random code (typically 400 invalid_grant). */
+  authenticated: string;
+  /** The answer to unknown credentials (typically 401 invalid_client). */
+  rejected: string;
 }
 
 export type TokenEndpoint = ReturnType<typeof tokenEndpoint>;
 
-export function oracleVerdict(exchange: Exchange): AuthOracleVerdict {
-  const error = (exchange.response.json as { error?: unknown } | undefined)?.error;
-  if (error === 'invalid_client') return 'rejected';
-  if (error === 'invalid_grant') return 'authenticated';
+export function oracleVerdict(exchange: Exchange, oracle: OracleCalibration): AuthOracleVerdict {
+  if (!oracle.usable) return 'inconclusive';
+  const seen = signature(exchange);
+  if (seen === oracle.authenticated) return 'authenticated';
+  if (seen === oracle.rejected || (exchange.response.json as { error?: unknown } | undefined)?.error === 'invalid_client') return 'rejected';
   return 'inconclusive';
 }
 

@@ -1,6 +1,8 @@
 /**
- * Assertion helpers, one per shape of requirement. Each throws a CheckFailure that names the
- * requirement and shows the expected and the actual value; SHOULD-level aspects go to `warn`.
+ * Assertion helpers, one per shape of requirement. Each assertion has the level of the clause
+ * sentence it enforces: a violated MUST throws a CheckFailure (naming the clause, with the expected
+ * and the actual value); a violated SHOULD goes to the check's `warn`; where the RFCs allow several
+ * answers, the helper takes them all.
  */
 import { headerValue, headerValues, type Exchange } from './http.ts';
 import { parseChallenges, type Challenge } from './www-authenticate.ts';
@@ -14,9 +16,15 @@ export class CheckFailure extends Error {
 
 export type Warn = (message: string) => void;
 
-/** Fails with `requirement` unless `condition` holds. */
+/** Fails with `requirement` (a MUST) unless `condition` holds. */
 export function demand(condition: unknown, requirement: string, expected: unknown, actual: unknown): asserts condition {
   if (!condition) throw new CheckFailure(requirement, typeof expected === 'string' ? expected : describe(expected), describe(actual));
+}
+
+/** A violated SHOULD: a warning with the same shape as a failure. Returns whether it held. */
+export function recommend(warn: Warn, condition: unknown, requirement: string, expected: unknown, actual: unknown): boolean {
+  if (!condition) warn(new CheckFailure(requirement, typeof expected === 'string' ? expected : describe(expected), describe(actual)).message);
+  return Boolean(condition);
 }
 
 /** An unmet precondition: the check is skipped with this reason, not failed. */
@@ -56,46 +64,56 @@ export function errorOf(exchange: Exchange): string | undefined {
 const ERROR_CHARSET = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
 // RFC 6749 §3.3: scope = scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
 const SCOPE_LIST = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
-const TOKEN_ENDPOINT_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'];
 
 export interface CacheHeaderOptions {
   pragma: 'required' | 'optional';
   warn?: Warn;
 }
 
-/** RFC 6749 §5.1: token-endpoint responses carry `Cache-Control: no-store` and `Pragma: no-cache`. */
-export function expectNoStore(exchange: Exchange, { pragma, warn }: CacheHeaderOptions): void {
+/**
+ * RFC 6749 §5.1: a response that carries tokens has `Cache-Control: no-store` (MUST) and
+ * `Pragma: no-cache` (MUST in RFC 6749, dropped by OAuth 2.1: the declared profile decides).
+ * On an error response the same headers are only a SHOULD (catalog TK-03): pass `level: 'SHOULD'`.
+ */
+export function expectNoStore(exchange: Exchange, { pragma, warn }: CacheHeaderOptions, level: 'MUST' | 'SHOULD' = 'MUST'): void {
+  const check = level === 'MUST' || !warn
+    ? (ok: unknown, requirement: string, expected: string, actual: unknown) => demand(ok, requirement, expected, actual)
+    : (ok: unknown, requirement: string, expected: string, actual: unknown) => void recommend(warn, ok, requirement, expected, actual);
+  const what = level === 'MUST' ? 'a response with tokens must' : 'an error response from the token endpoint should';
   const cacheControl = headerValue(exchange.response, 'cache-control');
   const directives = (cacheControl ?? '').split(',').map((d) => d.trim().toLowerCase());
-  demand(directives.includes('no-store'), 'the response must not be cached (RFC 6749 §5.1)', 'Cache-Control containing no-store', cacheControl);
+  check(directives.includes('no-store'), `${what} not be cached (RFC 6749 §5.1)`, 'Cache-Control containing no-store', cacheControl);
   const pragmaValue = headerValue(exchange.response, 'pragma');
   const hasPragma = /(^|,)\s*no-cache\s*(,|$)/i.test(pragmaValue ?? '');
   if (pragma === 'required') {
-    demand(hasPragma, 'the response must carry Pragma: no-cache (RFC 6749 §5.1)', 'Pragma: no-cache', pragmaValue);
-  } else if (!hasPragma) {
+    check(hasPragma, `${what} carry Pragma: no-cache (RFC 6749 §5.1; the profile requires it)`, 'Pragma: no-cache', pragmaValue);
+  } else if (!hasPragma && level === 'MUST') {
     warn?.(`Pragma: no-cache is absent (${describe(pragmaValue)}); RFC 6749 §5.1 requires it, OAuth 2.1 dropped it`);
   }
 }
 
-/** RFC 6749 §5.2 error response: status, JSON, the expected error code, a valid charset, no-store. */
+/**
+ * RFC 6749 §5.2 error response: one of the accepted statuses and error codes, a JSON object, the
+ * error charset (all MUST), and the cache headers (SHOULD on errors, catalog TK-03).
+ */
 export function expectOAuthError(
   exchange: Exchange,
-  expected: { status: number | number[]; error: string | string[] },
+  expected: { status: number | number[]; error: string | string[]; because?: string },
   cache: CacheHeaderOptions,
 ): void {
   const statuses = [expected.status].flat();
   const errors = [expected.error].flat();
   const body = bodyOf(exchange);
-  demand(statuses.includes(exchange.response.status), `the request must be refused with ${errors.join(' or ')}`, `HTTP ${statuses.join(' or ')}`, summary(exchange));
+  const requirement = expected.because ?? `the request must be refused with ${errors.join(' or ')} (RFC 6749 §5.2)`;
+  demand(statuses.includes(exchange.response.status), requirement, `HTTP ${statuses.join(' or ')} ${errors.join(' or ')}`, summary(exchange));
   demand(body, 'an error response must be JSON (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${exchange.response.text.slice(0, 200)}`);
-  demand(errors.includes(body.error as string), 'the error code must name the problem (RFC 6749 §5.2)', errors.join(' or '), body.error);
-  demand(TOKEN_ENDPOINT_ERRORS.includes(body.error as string), 'error must be one of RFC 6749 §5.2', TOKEN_ENDPOINT_ERRORS.join(', '), body.error);
+  demand(errors.includes(body.error as string), expected.because ?? 'the error code must name the problem (RFC 6749 §5.2)', errors.join(' or '), body.error);
   for (const member of ['error', 'error_description'] as const) {
     const value = body[member];
     if (value === undefined) continue;
     demand(typeof value === 'string' && ERROR_CHARSET.test(value), `${member} must use the RFC 6749 §5.2 character set`, 'printable ASCII without " and \\', value);
   }
-  expectNoStore(exchange, cache);
+  expectNoStore(exchange, cache, 'SHOULD');
 }
 
 /** TK-01: a successful access-token response (RFC 6749 §5.1). */
@@ -103,70 +121,80 @@ export function expectSuccessfulTokenResponse(exchange: Exchange, warn: Warn): R
   demand(exchange.response.status === 200, 'a valid token request must succeed (RFC 6749 §5.1)', 'HTTP 200', summary(exchange));
   demand(/^application\/json\b/i.test(exchange.response.contentType), 'the token response must be JSON (RFC 6749 §5.1)', 'Content-Type: application/json', exchange.response.contentType);
   const body = bodyOf(exchange);
-  demand(body, 'the token response must be a JSON object', 'a JSON object', exchange.response.text.slice(0, 200));
+  demand(body, 'the token response must be a JSON object (RFC 6749 §5.1)', 'a JSON object', exchange.response.text.slice(0, 200));
   demand(typeof body.access_token === 'string' && body.access_token.length > 0, 'access_token is REQUIRED (RFC 6749 §5.1)', 'a non-empty string', body.access_token);
   demand(typeof body.token_type === 'string' && body.token_type.length > 0, 'token_type is REQUIRED (RFC 6749 §5.1)', 'a non-empty string', body.token_type);
-  if (body.expires_in === undefined) warn('expires_in is absent; RFC 6749 §5.1 RECOMMENDS it');
+  recommend(warn, body.expires_in !== undefined, 'expires_in is RECOMMENDED (RFC 6749 §5.1)', 'an expires_in member', body.expires_in);
   return body;
 }
 
-/** TK-02: JSON typing and casing of a token response (RFC 6749 §5.1, §3.3). */
-export function expectTokenResponseTyping(body: Record<string, unknown>): void {
-  demand(typeof body.token_type === 'string' && body.token_type.toLowerCase() === 'bearer', 'token_type must be Bearer, compared case-insensitively (RFC 6750 §4)', '"Bearer" in any case', body.token_type);
-  if (body.expires_in !== undefined) {
+const ONE_YEAR_S = 31_536_000;
+
+/**
+ * TK-02: JSON typing and casing of a token response (RFC 6749 §5.1, §3.3; RFC 6750 §4). Types are
+ * MUST; an implausible lifetime (0, or more than a year: a milliseconds bug) and null members are
+ * warnings (catalog TK-02 precision).
+ */
+export function expectTokenResponseTyping(body: Record<string, unknown>, warn: Warn): void {
+  demand(typeof body.token_type === 'string' && body.token_type.toLowerCase() === 'bearer', 'token_type must be Bearer, compared case-insensitively (RFC 6750 §4, RFC 6749 §5.1)', '"Bearer" in any case', body.token_type);
+  if (body.expires_in !== undefined && body.expires_in !== null) {
     const seconds = body.expires_in;
-    demand(typeof seconds === 'number' && Number.isInteger(seconds), 'expires_in must be a JSON number of seconds (RFC 6749 §5.1)', 'an integer', seconds);
-    demand(seconds > 0 && seconds <= 31_536_000, 'expires_in must be a positive lifetime in seconds, at most a year', '1..31536000', seconds);
+    demand(typeof seconds === 'number' && Number.isFinite(seconds), 'expires_in must be a JSON number of seconds (RFC 6749 §5.1)', 'a number', seconds);
+    recommend(warn, seconds > 0 && seconds <= ONE_YEAR_S, 'expires_in should be a plausible lifetime in seconds (RFC 6749 §5.1)', `1..${ONE_YEAR_S}`, seconds);
   }
-  if (body.scope !== undefined) {
+  if (body.scope !== undefined && body.scope !== null) {
     demand(typeof body.scope === 'string' && SCOPE_LIST.test(body.scope), 'scope must be scope-tokens separated by single spaces (RFC 6749 §3.3)', 'a string such as "a b"', body.scope);
   }
-  if (body.refresh_token !== undefined) {
-    demand(typeof body.refresh_token === 'string' && body.refresh_token.length > 0, 'refresh_token, when present, must be a non-empty string', 'a string', body.refresh_token);
+  if (body.refresh_token !== undefined && body.refresh_token !== null) {
+    demand(typeof body.refresh_token === 'string' && body.refresh_token.length > 0, 'refresh_token, when present, must be a non-empty string (RFC 6749 §5.1)', 'a string', body.refresh_token);
   }
   const nulls = Object.entries(body).filter(([, v]) => v === null).map(([k]) => k);
-  demand(nulls.length === 0, 'parameters with no value must be omitted, not null (RFC 6749 §5.1)', 'no null members', nulls);
+  recommend(warn, nulls.length === 0, 'parameters with no value should be omitted, not null (RFC 6749 §5.1)', 'no null members', nulls);
 }
 
-function challengesOf(exchange: Exchange): Challenge[] {
+export function challengesOf(exchange: Exchange): Challenge[] {
   return parseChallenges(headerValues(exchange.response, 'www-authenticate'));
 }
 
-/**
- * RFC 6750 §3: a Bearer challenge. `error: null` means the challenge must carry no error code
- * (the request had no credentials); a string means exactly that code.
- */
-export function expectBearerChallenge(exchange: Exchange, expected: { status: number; error: string | null }): Challenge {
-  demand(exchange.response.status === expected.status, `the API must answer HTTP ${expected.status} (RFC 6750 §3.1)`, `HTTP ${expected.status}`, summary(exchange));
+/** RFC 6750 §3: a refused request to a protected resource carries a Bearer challenge (MUST). */
+export function expectBearerChallenge(exchange: Exchange): Challenge {
   const bearer = challengesOf(exchange).find((c) => c.scheme === 'bearer');
   demand(bearer, 'the response must carry a Bearer challenge (RFC 6750 §3)', 'WWW-Authenticate: Bearer …', headerValues(exchange.response, 'www-authenticate'));
-  if (expected.error === null) {
-    demand(bearer.params.error === undefined, 'a request without credentials gets no error code (RFC 6750 §3.1)', 'no error= attribute', bearer.params.error);
-  } else {
-    demand(bearer.params.error === expected.error, 'the challenge must name the error (RFC 6750 §3.1)', `error="${expected.error}"`, bearer.params.error);
-  }
   return bearer;
 }
 
-/** RFC 7617 §2 / RFC 9110 §11.6.1: a 401 with a Basic challenge that has a realm. */
+/** The API refused the request: never 2xx (RFC 6749 §7: the resource server validates the credential). */
+export function expectRefused(exchange: Exchange, requirement: string): void {
+  const { status } = exchange.response;
+  demand(status >= 400 && status < 500, requirement, 'a 4xx refusal', summary(exchange));
+}
+
+/** RFC 7617 §2 / RFC 9110 §11.6.1: a 401 with a Basic challenge that has a realm (all MUST). */
 export function expectBasicChallenge(exchange: Exchange): Challenge {
-  demand(exchange.response.status === 401, 'missing or wrong credentials must get 401 (RFC 9110 §15.5.2)', 'HTTP 401', summary(exchange));
+  demand(exchange.response.status === 401, 'wrong client credentials in the Authorization header must get 401 (RFC 6749 §5.2)', 'HTTP 401', summary(exchange));
   const basic = challengesOf(exchange).find((c) => c.scheme === 'basic');
-  demand(basic, 'a 401 must carry a Basic challenge (RFC 9110 §11.6.1, RFC 7617 §2)', 'WWW-Authenticate: Basic realm="…"', headerValues(exchange.response, 'www-authenticate'));
+  demand(basic, 'the 401 must carry a challenge for the scheme the client used, Basic (RFC 6749 §5.2, RFC 9110 §11.6.1)', 'WWW-Authenticate: Basic realm="…"', headerValues(exchange.response, 'www-authenticate'));
   demand(typeof basic.params.realm === 'string', 'the Basic challenge must carry a realm (RFC 7617 §2)', 'realm="…"', basic.params);
   return basic;
 }
 
 /**
- * RFC 6749 §5.2: a client that authenticated with the Authorization header and failed gets
- * 401, a challenge for the scheme it used, and invalid_client. A 400 is a common deviation
- * (pitfall P6) and only warned about.
+ * RFC 6749 §5.2: a client that authenticated with the Authorization header and failed gets 401,
+ * invalid_client and a challenge for the scheme it used. The suite always uses the header, so a 400
+ * fails (catalog CA-03); a target that differs lists it in its expected failures.
  */
-export function expectInvalidClient(exchange: Exchange, cache: CacheHeaderOptions, warn: Warn): void {
-  expectOAuthError(exchange, { status: [400, 401], error: 'invalid_client' }, cache);
-  if (exchange.response.status === 400) {
-    warn('invalid_client came with HTTP 400; RFC 6749 §5.2 asks for 401 and a WWW-Authenticate challenge when the client used the Authorization header');
-    return;
-  }
+export function expectInvalidClient(exchange: Exchange, cache: CacheHeaderOptions): void {
+  expectOAuthError(exchange, { status: 401, error: 'invalid_client' }, cache);
   expectBasicChallenge(exchange);
+}
+
+/**
+ * RFC 6750 §3.1 (catalog RS-03): an invalid, expired or revoked access token is never accepted
+ * (MUST, RFC 6749 §7), the refusal carries a Bearer challenge (MUST), and it should be a 401 with
+ * error="invalid_token" (SHOULD).
+ */
+export function expectTokenRefused(exchange: Exchange, requirement: string, warn: Warn): void {
+  expectRefused(exchange, requirement);
+  const bearer = expectBearerChallenge(exchange);
+  recommend(warn, exchange.response.status === 401 && bearer.params.error === 'invalid_token', 'a refused token should get 401 with error="invalid_token" (RFC 6750 §3.1)', '401, error="invalid_token"', `HTTP ${exchange.response.status}, error=${bearer.params.error ?? '(none)'}`);
 }

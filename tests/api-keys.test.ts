@@ -2,29 +2,64 @@
 import { randomBytes } from 'node:crypto';
 import { check } from '../support/check.ts';
 import type { ApiCredential } from '../support/api.ts';
-import { demand, describeResponse, expectBasicChallenge } from '../support/verdicts.ts';
+import type { Exchange } from '../support/http.ts';
+import { registerSecret } from '../support/secrets.ts';
+import { nearMiss, swappedCase } from '../support/variants.ts';
+import { challengesOf, demand, describeResponse, precondition } from '../support/verdicts.ts';
 
-check('AK-01', 'a valid API key works as the Basic user-id with an empty password', { level: 'MUST', refs: ['RFC7617-2'] }, async (t) => {
-  const exchange = await t.api.probe({ apiKey: t.config.apiKey });
-  demand(exchange.response.status === 200, 'the API must accept Basic base64(key + ":")', 'HTTP 200', describeResponse(exchange));
+check('AK-01', 'a valid API key works as the Basic user-id with an empty password', { level: 'MUST', refs: ['RFC7617-2'], needs: ['apiKey'] }, async (t) => {
+  const exchange = await t.api.probe({ apiKey: t.config.apiKey! });
+  demand(exchange.response.status === 200, 'the API must accept Basic base64(key + ":") (RFC 7617 §2; Pleo\'s API-key scheme)', 'HTTP 200', describeResponse(exchange));
 });
 
-check('AK-02', 'a request without credentials gets a Basic challenge', { level: 'MUST', refs: ['RFC9110-11.6.1', 'RFC9110-15.5.2', 'RFC7617-2'] }, async (t) => {
-  expectBasicChallenge(await t.api.probe('none'));
+check('AK-02', 'a request without credentials gets a challenge', { level: 'MUST', refs: ['RFC9110-11.6.1', 'RFC9110-15.5.2', 'RFC7617-2'], needs: ['apiKey'] }, async (t) => {
+  const exchange = await t.api.probe('none');
+  demand(exchange.response.status === 401, 'a request without credentials must be refused with 401 (RFC 9110 §15.5.2)', 'HTTP 401', describeResponse(exchange));
+  const challenges = challengesOf(exchange);
+  demand(challenges.length > 0, 'a 401 must carry at least one challenge (RFC 9110 §11.6.1)', 'WWW-Authenticate: …', '(none)');
+  const basic = challenges.find((c) => c.scheme === 'basic');
+  // A Bearer challenge alone satisfies the MUST on a route that takes both; Basic tells clients API keys work.
+  t.should(basic && typeof basic.params.realm === 'string', 'a route that takes API keys should offer a Basic realm="…" challenge (RFC 7617 §2)', 'Basic realm="…" among the challenges', challenges.map((c) => c.scheme));
 });
 
-check('AK-03', 'a wrong password, an unknown key and a revoked key are refused alike', { level: 'MUST', refs: ['RFC9110-15.5.2', 'RFC7617-2'] }, async (t) => {
-  const variants: Array<[string, ApiCredential]> = [
-    ['the valid key with a non-empty password', { apiKey: t.config.apiKey, password: randomBytes(12).toString('base64url') }],
-    ['an unknown key', { apiKey: `${t.config.apiKey.slice(0, 8)}${randomBytes(24).toString('base64url')}` }],
+/** The answer with volatile members (request ids, timestamps) left out, for comparing refusals. */
+function stableAnswer(exchange: Exchange): string {
+  const body = exchange.response.json;
+  const stable = body && typeof body === 'object' && !Array.isArray(body)
+    ? Object.fromEntries(Object.entries(body).filter(([key]) => !/(^|_)(id|trace|request|time|timestamp|date)/i.test(key)))
+    : exchange.response.text;
+  return JSON.stringify(stable);
+}
+
+check('AK-03', 'wrong, unknown and revoked keys are refused alike', { level: 'MUST', refs: ['RFC9110-15.5.2', 'RFC9110-11.6.1', 'RFC7617-2'], needs: ['apiKey'] }, async (t) => {
+  const apiKey = t.config.apiKey!;
+  // A random key, and keys a loose comparison would take: almost right, or in another case.
+  const swapped = swappedCase(apiKey);
+  const wrong: Array<[string, ApiCredential | undefined]> = [
+    ['the valid key with a non-empty password', { apiKey, password: registerSecret(randomBytes(12).toString('base64url'), 'api_key') }],
+    ['an unknown key', { apiKey: registerSecret(randomBytes(32).toString('base64url'), 'api_key') }],
+    ['the key with its last character changed', { apiKey: nearMiss(apiKey) }],
+    ['the key in swapped case', swapped ? { apiKey: swapped } : undefined],
   ];
-  if (t.config.revokedApiKey) variants.push(['a revoked key', { apiKey: t.config.revokedApiKey }]);
-  else t.info('PLEO_API_KEY_REVOKED is not set: the revoked-key variant was not tried');
-  const answers: string[] = [];
-  for (const [label, credential] of variants) {
+  const refusals: Array<[string, Exchange]> = [];
+  for (const [label, credential] of wrong) {
+    if (!credential) continue;
     const exchange = await t.api.probe(credential);
-    demand(exchange.response.status === 401, `${label} must be refused with 401`, 'HTTP 401', describeResponse(exchange));
-    answers.push(`HTTP ${exchange.response.status} ${exchange.response.text}`);
+    demand(exchange.response.status === 401, `${label} must be refused with 401 (RFC 9110 §15.5.2)`, 'HTTP 401', describeResponse(exchange));
+    demand(challengesOf(exchange).length > 0, `the 401 for ${label} must carry a challenge (RFC 9110 §11.6.1)`, 'WWW-Authenticate: …', '(none)');
+    refusals.push([label, exchange]);
   }
-  demand(new Set(answers).size === 1, 'refusals must not reveal which part was wrong', 'identical responses', answers);
+  if (t.config.revokedApiKey) {
+    const exchange = await t.api.probe({ apiKey: t.config.revokedApiKey });
+    demand(exchange.response.status === 401 || exchange.response.status === 403, 'a revoked key must be refused (RFC 9110 §15.5.2)', 'HTTP 401', describeResponse(exchange));
+    t.should(exchange.response.status === 401, 'a revoked key should get 401 like any invalid key, not 403 (RFC 9110 §15.5.4: 403 means authenticated)', 'HTTP 401', `HTTP ${exchange.response.status}`);
+    refusals.push(['a revoked key', exchange]);
+  } else {
+    t.info('PLEO_API_KEY_REVOKED is not set: the revoked-key variant was not tried');
+  }
+  const statuses = new Set(refusals.map(([, e]) => e.response.status));
+  t.should(statuses.size === 1, 'every invalid key should get the same status, or keys can be told apart (OWASP API2:2023)', 'one status', refusals.map(([label, e]) => `${label}: ${e.response.status}`));
+  const bodies = new Set(refusals.map(([, e]) => stableAnswer(e)));
+  t.should(bodies.size === 1, 'every invalid key should get the same body, or keys can be told apart (OWASP API2:2023)', 'one body', `${bodies.size} different bodies`);
+  precondition(refusals.length > 0, 'no variant could be built');
 });
