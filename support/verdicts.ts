@@ -105,6 +105,10 @@ export function expectOAuthError(
   const errors = [expected.error].flat();
   const body = bodyOf(exchange);
   const requirement = expected.because ?? `the request must be refused with ${errors.join(' or ')} (RFC 6749 §5.2)`;
+  // Refused as a client before the property under test was looked at: CA-01 reports that, not this check.
+  if (!errors.includes('invalid_client') && body?.error === 'invalid_client') {
+    throw new PreconditionUnmet('the token endpoint refused the client itself (invalid_client) before it looked at what this check probes; CA-01 checks client authentication');
+  }
   demand(statuses.includes(exchange.response.status), requirement, `HTTP ${statuses.join(' or ')} ${errors.join(' or ')}`, summary(exchange));
   demand(body, 'an error response must be JSON (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${exchange.response.text.slice(0, 200)}`);
   demand(errors.includes(body.error as string), expected.because ?? 'the error code must name the problem (RFC 6749 §5.2)', errors.join(' or '), body.error);
