@@ -2,7 +2,8 @@
  * Assertion helpers, one per shape of requirement. Each throws a CheckFailure that names the
  * requirement and shows the expected and the actual value; SHOULD-level aspects go to `warn`.
  */
-import { headerValue, headerValues, type Exchange } from './http.ts';
+import { bodyEvidence, headerValue, headerValues, type Exchange } from './http.ts';
+import { redactDeep, redactedExcerpt } from './secrets.ts';
 import { parseChallenges, type Challenge } from './www-authenticate.ts';
 
 export class CheckFailure extends Error {
@@ -29,10 +30,16 @@ export function precondition<T>(value: T, reason: string): asserts value is NonN
   if (value === undefined || value === null || value === false || value === '') throw new PreconditionUnmet(reason);
 }
 
+/** The longest value a failure shows; longer ones are cut, after redaction. */
+const MAX_VALUE_CHARS = 500;
+
 export function describe(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  // Redacted whole before it is quoted or cut: a cut secret may be too short to recognise.
+  if (typeof value !== 'string') return redactedExcerpt(JSON.stringify(redactDeep(value)) ?? String(value), MAX_VALUE_CHARS);
+  const clear = redactedExcerpt(value, MAX_VALUE_CHARS);
   // Short strings quoted, so stray whitespace shows; long ones (response summaries) as they are.
-  if (typeof value === 'string') return value.length > 60 || value.includes('\n') ? value : JSON.stringify(value);
-  return value === undefined ? '(absent)' : JSON.stringify(value) ?? String(value);
+  return clear.length > 60 || clear.includes('\n') ? clear : JSON.stringify(clear);
 }
 
 function bodyOf(exchange: Exchange): Record<string, unknown> | undefined {
@@ -40,9 +47,9 @@ function bodyOf(exchange: Exchange): Record<string, unknown> | undefined {
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
-/** A one-line description of a response, for the `actual` of a failure. */
+/** A one-line description of a response, for the `actual` of a failure: redacted, then cut. */
 export function describeResponse(exchange: Exchange): string {
-  return `HTTP ${exchange.response.status} ${exchange.response.text.slice(0, 300)}`;
+  return `HTTP ${exchange.response.status} ${redactedExcerpt(bodyEvidence(exchange), 300)}`;
 }
 const summary = describeResponse;
 
@@ -87,7 +94,7 @@ export function expectOAuthError(
   const errors = [expected.error].flat();
   const body = bodyOf(exchange);
   demand(statuses.includes(exchange.response.status), `the request must be refused with ${errors.join(' or ')}`, `HTTP ${statuses.join(' or ')}`, summary(exchange));
-  demand(body, 'an error response must be JSON (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${exchange.response.text.slice(0, 200)}`);
+  demand(body, 'an error response must be JSON (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${redactedExcerpt(bodyEvidence(exchange), 200)}`);
   demand(errors.includes(body.error as string), 'the error code must name the problem (RFC 6749 §5.2)', errors.join(' or '), body.error);
   demand(TOKEN_ENDPOINT_ERRORS.includes(body.error as string), 'error must be one of RFC 6749 §5.2', TOKEN_ENDPOINT_ERRORS.join(', '), body.error);
   for (const member of ['error', 'error_description'] as const) {
@@ -103,7 +110,7 @@ export function expectSuccessfulTokenResponse(exchange: Exchange, warn: Warn): R
   demand(exchange.response.status === 200, 'a valid token request must succeed (RFC 6749 §5.1)', 'HTTP 200', summary(exchange));
   demand(/^application\/json\b/i.test(exchange.response.contentType), 'the token response must be JSON (RFC 6749 §5.1)', 'Content-Type: application/json', exchange.response.contentType);
   const body = bodyOf(exchange);
-  demand(body, 'the token response must be a JSON object', 'a JSON object', exchange.response.text.slice(0, 200));
+  demand(body, 'the token response must be a JSON object', 'a JSON object', redactedExcerpt(bodyEvidence(exchange), 200));
   demand(typeof body.access_token === 'string' && body.access_token.length > 0, 'access_token is REQUIRED (RFC 6749 §5.1)', 'a non-empty string', body.access_token);
   demand(typeof body.token_type === 'string' && body.token_type.length > 0, 'token_type is REQUIRED (RFC 6749 §5.1)', 'a non-empty string', body.token_type);
   if (body.expires_in === undefined) warn('expires_in is absent; RFC 6749 §5.1 RECOMMENDS it');
