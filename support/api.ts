@@ -19,7 +19,8 @@ function authorizationOf(credential: ApiCredential): Record<string, string> {
 export function resourceApi(config: SuiteConfig) {
   return {
     call(path: string, credential: ApiCredential, method: 'GET' | 'DELETE' = 'GET'): Promise<Exchange> {
-      return send({ method, url: new URL(path, `${config.apiUrl}/`).toString(), headers: authorizationOf(credential) });
+      // API bodies hold personal data (names, e-mails): evidence shows their shape unless configured otherwise.
+      return send({ method, url: new URL(path, `${config.apiUrl}/`).toString(), headers: authorizationOf(credential), evidence: 'shape' });
     },
     /** The cheapest route that accepts both credential types (Pleo: GET /v1/introspect). */
     probe(credential: ApiCredential): Promise<Exchange> {

@@ -2,11 +2,14 @@
  * Evidence of one check: every HTTP exchange and browser hop it made, kept in order and
  * written (redacted) to the report when the check ends.
  */
-import { redact } from './secrets.ts';
+import { redactedExcerpt } from './secrets.ts';
+
+/** An evidence item longer than this is cut (after redaction) to keep reports readable. */
+const MAX_ITEM_CHARS = 8000;
 
 export interface EvidenceItem {
   title: string;
-  /** Plain text, not yet redacted: redaction happens when the evidence is written. */
+  /** Plain text, not yet redacted nor cut: both happen, in that order, when the evidence is written. */
   text: string;
 }
 
@@ -48,7 +51,10 @@ export function replayEvidence(recorded: Recorded): void {
 
 /** Takes what the current check recorded, redacted with every secret known by now. */
 export function takeEvidence(): Recorded {
-  const taken = { items: items.map((i) => ({ title: redact(i.title), text: redact(i.text) })), attachments };
+  const taken = {
+    items: items.map((i) => ({ title: redactedExcerpt(i.title, 200), text: redactedExcerpt(i.text, MAX_ITEM_CHARS) })),
+    attachments,
+  };
   items = [];
   attachments = [];
   return taken;

@@ -1,10 +1,15 @@
 /**
  * The suite's HTTP client. Every exchange is recorded as evidence of the running check, and
  * credentials found in responses are registered for redaction before anything is written.
+ * Bodies that may hold personal data (the resource API's) are shown by their shape only.
  */
 import { Agent, request } from 'undici';
+import { shapeOf } from './body-shape.ts';
 import { recordEvidence } from './evidence.ts';
 import { registerSecretsInJson } from './secrets.ts';
+
+/** How a response body appears in evidence and failures: as received, or only its shape. */
+export type BodyEvidence = 'full' | 'shape';
 
 export type FormParams = Record<string, string | undefined> | Array<[string, string]>;
 
@@ -15,6 +20,8 @@ export interface HttpRequest {
   /** Sent as application/x-www-form-urlencoded; undefined members are omitted. Pairs allow repeats. */
   form?: FormParams;
   body?: string;
+  /** 'shape' for bodies that may hold personal data; shown in full only when so configured. */
+  evidence?: BodyEvidence;
 }
 
 export interface HttpResponse {
@@ -29,6 +36,8 @@ export interface HttpResponse {
 export interface Exchange {
   request: Required<Pick<HttpRequest, 'method' | 'url'>> & { headers: Record<string, string>; body?: string };
   response: HttpResponse;
+  /** How the body may be shown (absent: in full). */
+  evidence?: BodyEvidence;
 }
 
 /** A failure to talk to the target at all (DNS, refused, TLS, timeout): not a verdict. */
@@ -42,9 +51,12 @@ export class TransportError extends Error {
 
 let agent: Agent | undefined;
 let timeoutMs = 10_000;
+let fullApiBodies = false;
 
-export function configureHttp(options: { timeoutMs: number }): void {
+/** `fullApiBodies`: show bodies requested with `evidence: 'shape'` in full after all (PLEO_EVIDENCE_FULL_BODIES). */
+export function configureHttp(options: { timeoutMs: number; fullApiBodies?: boolean }): void {
   timeoutMs = options.timeoutMs;
+  fullApiBodies = options.fullApiBodies ?? false;
   agent = undefined;
 }
 
@@ -98,18 +110,31 @@ export async function send(req: HttpRequest): Promise<Exchange> {
   const exchange: Exchange = {
     request: { method, url: req.url, headers, body },
     response: { status: res.statusCode, headers: res.headers, text, json, contentType },
+    evidence: req.evidence === 'shape' && !fullApiBodies ? 'shape' : 'full',
   };
   recordEvidence({ title: `${method} ${new URL(req.url).pathname} → ${res.statusCode}`, text: formatExchange(exchange) });
   return exchange;
 }
 
-/** An exchange as an HTTP transcript (not yet redacted). */
-export function formatExchange({ request: rq, response: rs }: Exchange): string {
+/**
+ * The response body as evidence and failures show it (not yet redacted, not cut): its shape, or
+ * the body as received with JSON re-laid out on one line or, for a transcript, indented.
+ */
+export function bodyEvidence({ response: rs, evidence }: Exchange, layout: 'line' | 'indented' = 'line'): string {
+  if (!rs.text) return '';
+  if (evidence === 'shape') return rs.json !== undefined ? shapeOf(rs.json) : `(${rs.text.length} characters of ${rs.contentType || 'untyped content'})`;
+  return rs.json !== undefined ? JSON.stringify(rs.json, null, layout === 'indented' ? 2 : undefined) : rs.text;
+}
+
+/** An exchange as an HTTP transcript (not yet redacted, not cut: evidence does both, in that order). */
+export function formatExchange(exchange: Exchange): string {
+  const { request: rq, response: rs } = exchange;
   const lines = [`${rq.method} ${rq.url}`];
   for (const [k, v] of Object.entries(rq.headers)) lines.push(`${k}: ${v}`);
   if (rq.body !== undefined) lines.push('', rq.body);
   lines.push('', `HTTP ${rs.status}`);
   for (const [k, v] of Object.entries(rs.headers)) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
-  lines.push('', rs.json !== undefined ? JSON.stringify(rs.json, null, 2) : rs.text.slice(0, 4000));
+  lines.push('', bodyEvidence(exchange, 'indented'));
+  if (exchange.evidence === 'shape' && rs.text) lines.push('(the body\'s shape only: PLEO_EVIDENCE_FULL_BODIES=true shows its values)');
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@
  * and the actual value); a violated SHOULD goes to the check's `warn`; where the RFCs allow several
  * answers, the helper takes them all.
  */
-import { headerValue, headerValues, type Exchange } from './http.ts';
+import { bodyEvidence, headerValue, headerValues, type Exchange } from './http.ts';
+import { redactDeep, redactedExcerpt } from './secrets.ts';
 import { parseChallenges, type Challenge } from './www-authenticate.ts';
 
 export class CheckFailure extends Error {
@@ -37,10 +38,16 @@ export function precondition<T>(value: T, reason: string): asserts value is NonN
   if (value === undefined || value === null || value === false || value === '') throw new PreconditionUnmet(reason);
 }
 
+/** The longest value a failure shows; longer ones are cut, after redaction. */
+const MAX_VALUE_CHARS = 500;
+
 export function describe(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  // Redacted whole before it is quoted or cut: a cut secret may be too short to recognise.
+  if (typeof value !== 'string') return redactedExcerpt(JSON.stringify(redactDeep(value)) ?? String(value), MAX_VALUE_CHARS);
+  const clear = redactedExcerpt(value, MAX_VALUE_CHARS);
   // Short strings quoted, so stray whitespace shows; long ones (response summaries) as they are.
-  if (typeof value === 'string') return value.length > 60 || value.includes('\n') ? value : JSON.stringify(value);
-  return value === undefined ? '(absent)' : JSON.stringify(value) ?? String(value);
+  return clear.length > 60 || clear.includes('\n') ? clear : JSON.stringify(clear);
 }
 
 function bodyOf(exchange: Exchange): Record<string, unknown> | undefined {
@@ -48,9 +55,9 @@ function bodyOf(exchange: Exchange): Record<string, unknown> | undefined {
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
-/** A one-line description of a response, for the `actual` of a failure. */
+/** A one-line description of a response, for the `actual` of a failure: redacted, then cut. */
 export function describeResponse(exchange: Exchange): string {
-  return `HTTP ${exchange.response.status} ${exchange.response.text.slice(0, 300)}`;
+  return `HTTP ${exchange.response.status} ${redactedExcerpt(bodyEvidence(exchange), 300)}`;
 }
 const summary = describeResponse;
 
@@ -110,7 +117,7 @@ export function expectOAuthError(
     throw new PreconditionUnmet('the token endpoint refused the client itself (invalid_client) before it looked at what this check probes; CA-01 checks client authentication');
   }
   demand(statuses.includes(exchange.response.status), requirement, `HTTP ${statuses.join(' or ')} ${errors.join(' or ')}`, summary(exchange));
-  demand(body, 'an error response must be JSON (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${exchange.response.text.slice(0, 200)}`);
+  demand(body, 'an error response must be JSON (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${redactedExcerpt(bodyEvidence(exchange), 200)}`);
   demand(errors.includes(body.error as string), expected.because ?? 'the error code must name the problem (RFC 6749 §5.2)', errors.join(' or '), body.error);
   for (const member of ['error', 'error_description'] as const) {
     const value = body[member];
@@ -125,7 +132,7 @@ export function expectSuccessfulTokenResponse(exchange: Exchange, warn: Warn): R
   demand(exchange.response.status === 200, 'a valid token request must succeed (RFC 6749 §5.1)', 'HTTP 200', summary(exchange));
   demand(/^application\/json\b/i.test(exchange.response.contentType), 'the token response must be JSON (RFC 6749 §5.1)', 'Content-Type: application/json', exchange.response.contentType);
   const body = bodyOf(exchange);
-  demand(body, 'the token response must be a JSON object (RFC 6749 §5.1)', 'a JSON object', exchange.response.text.slice(0, 200));
+  demand(body, 'the token response must be a JSON object (RFC 6749 §5.1)', 'a JSON object', redactedExcerpt(bodyEvidence(exchange), 200));
   demand(typeof body.access_token === 'string' && body.access_token.length > 0, 'access_token is REQUIRED (RFC 6749 §5.1)', 'a non-empty string', body.access_token);
   demand(typeof body.token_type === 'string' && body.token_type.length > 0, 'token_type is REQUIRED (RFC 6749 §5.1)', 'a non-empty string', body.token_type);
   recommend(warn, body.expires_in !== undefined, 'expires_in is RECOMMENDED (RFC 6749 §5.1)', 'an expires_in member', body.expires_in);

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  clearSecretsForTesting, REDACTED, redact, redactDeep, registerSecret, registerSecretsInJson,
+  clearSecretsForTesting, REDACTED, redact, redactDeep, redactedExcerpt, registerSecret, registerSecretsInJson,
 } from '../../support/secrets.ts';
+import { cpuMillis, encodingsForTest, jwtSizedToken, survivingFragment } from './redaction-helpers.ts';
 
 beforeEach(() => clearSecretsForTesting());
 
@@ -144,5 +146,133 @@ describe('redactDeep', () => {
   it('does not throw when a registered value ends with a quote', () => {
     registerSecret('abcdef"', 'x');
     expect(redactDeep({ msg: 'xabcdef' })).toEqual({ msg: 'xabcdef' });
+  });
+});
+
+describe('fragments of registered secrets', () => {
+  const token = jwtSizedToken();
+
+  it('a JWT-sized token is about 1 KB', () => {
+    expect(token.length).toBeGreaterThan(900);
+    expect(token.split('.')).toHaveLength(3);
+  });
+
+  it.each([12, 13, 20, 199, 200, 244, 300, 470, 1000])('masks a token cut after %i characters, in an unterminated JSON string', (length) => {
+    registerSecret(token, 'access_token');
+    const text = `HTTP 200 {"token_type":"Bearer","access_token":"${token.slice(0, length)}`;
+    expect(survivingFragment(redact(text), token)).toBeUndefined();
+  });
+
+  it.each([12, 31, 300])('masks a %i-character piece from the middle of the token, in any place', (length) => {
+    registerSecret(token, 'access_token');
+    const piece = token.slice(400, 400 + length);
+    const places = [
+      `https://rp.test/cb?state=s&x=${piece}&y=1`,
+      `{"data":{"note":"${piece}"},"n":1}`,
+      `grant_type=refresh_token&other=${piece}`,
+      `x-debug: ${piece}\nHTTP 200`,
+      `a${piece}b`,
+    ];
+    for (const place of places) {
+      const out = redact(place);
+      expect(out).toContain('[REDACTED:access_token]');
+      expect(survivingFragment(out, token)).toBeUndefined();
+    }
+  });
+
+  it.each(['url-encoded', 'form-encoded', 'json-escaped', 'base64'] as const)('masks a piece of the %s form', (form) => {
+    const secret = `${randomBytes(24).toString('base64url')}+/=:%~ "x"\\ ${randomBytes(24).toString('base64url')}`;
+    registerSecret(secret, 'client_secret');
+    const encoded = encodingsForTest(secret)[form];
+    const piece = encoded.slice(5, 40);
+    const out = redact(`before ${piece} after`);
+    expect(out).toBe('before [REDACTED:client_secret] after');
+  });
+
+  it('leaves a piece shorter than 12 characters, and ordinary text', () => {
+    registerSecret(token, 'access_token');
+    const piece = token.slice(500, 511);
+    expect(redact(`x ${piece} y`)).toBe(`x ${piece} y`);
+    expect(redact('the quick brown fox jumps over the lazy dog')).toBe('the quick brown fox jumps over the lazy dog');
+  });
+
+  it('merges overlapping and adjacent finds into one mask', () => {
+    const other = jwtSizedToken();
+    registerSecret(token, 'access_token');
+    registerSecret(other, 'refresh_token');
+    expect(redact(`<${token.slice(0, 100)}${other.slice(300, 400)}>`)).toBe('<[REDACTED:access_token]>');
+    expect(redact(`${token} ${token}`)).toBe('[REDACTED:access_token] [REDACTED:access_token]');
+  });
+
+  it('finds a piece whose seeds repeat elsewhere in the secret', () => {
+    const repetitive = `${'abcdefgh'.repeat(8)}${randomBytes(30).toString('hex')}`;
+    registerSecret(repetitive, 'x');
+    expect(redact(`<${repetitive.slice(3, 70)}>`)).toBe('<[REDACTED:x]>');
+  });
+
+  it('stays fast: 300 registered 1 KB secrets, a 2 MB text', { timeout: 60_000 }, () => {
+    const secrets = Array.from({ length: 300 }, () => registerSecret(jwtSizedToken(), 'access_token'));
+    const filler = `${JSON.stringify({ note: 'nothing to see '.repeat(10), blob: randomBytes(600).toString('base64') })}\n`;
+    const parts: string[] = [];
+    let planted = 0;
+    for (let size = 0; size < 2_000_000; size += filler.length) {
+      parts.push(filler);
+      if (parts.length % 20 === 0) parts.push(secrets[planted++ % 300].slice(100, 400));
+    }
+    const text = parts.join('');
+    let out = '';
+    const elapsed = cpuMillis(() => (out = redact(text)));
+    expect(text.length).toBeGreaterThan(2_000_000);
+    expect(out.match(/\[REDACTED:access_token\]/g)).toHaveLength(planted);
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
+
+describe('unterminated JSON members (a value cut by someone else)', () => {
+  it.each([
+    ['{"access_token":"abc', `{"access_token":"${REDACTED}`],
+    ['{"refresh_token": "abc\\', `{"refresh_token": "${REDACTED}`],
+    ['{"code":"abc…\nnext line', `{"code":"${REDACTED}\nnext line`],
+    ['{"code":"abc","state":"s"}', `{"code":"${REDACTED}","state":"s"}`],
+  ])('%j', (text, expected) => {
+    expect(redact(text)).toBe(expected);
+  });
+});
+
+describe('e-mail addresses', () => {
+  it.each([
+    ['astrid.holm@stand-in.example', '[REDACTED:email]'],
+    ['{"email":"bo.nyberg+x@stand-in.example","id":1}', '{"email":"[REDACTED:email]","id":1}'],
+    ['login_hint=dana.ruiz%40stand-in.example&x=1', 'login_hint=[REDACTED:email]&x=1'],
+    ['to: a@b.co, c_d@e.f.org.', 'to: [REDACTED:email], [REDACTED:email].'],
+  ])('masks %s', (text, expected) => {
+    expect(redact(text)).toBe(expected);
+  });
+
+  it.each(['node_modules/@vitest/runner/dist', 'allure-vitest@3.12.2', 'user@localhost', 'scope=users:read'])('leaves %s', (text) => {
+    expect(redact(text)).toBe(text);
+  });
+
+  it('stays linear on long runs without an @', () => {
+    const text = `${'a'.repeat(1_000_000)}@x ${'b.'.repeat(100_000)}`;
+    expect(cpuMillis(() => redact(text))).toBeLessThan(1000);
+  });
+});
+
+describe('redactedExcerpt', () => {
+  it('redacts the whole text before cutting it', () => {
+    const token = registerSecret(jwtSizedToken().slice(0, 470), 'access_token');
+    for (const max of [50, 200, 300, 600]) {
+      const excerpt = redactedExcerpt(`HTTP 200 {"note":"${token}"}`, max);
+      expect(survivingFragment(excerpt, token)).toBeUndefined();
+      expect(excerpt).toContain('[REDACTED:access_token]');
+    }
+  });
+
+  it('never cuts inside a mask, and says how much it left out', () => {
+    registerSecret('s3cr3t-value-of-some-length', 'client_secret');
+    const text = `${'x'.repeat(10)}s3cr3t-value-of-some-length${'y'.repeat(100)}`;
+    expect(redactedExcerpt(text, 15)).toBe(`${'x'.repeat(10)}… (${'[REDACTED:client_secret]'.length + 100} more characters)`);
+    expect(redactedExcerpt('short', 15)).toBe('short');
   });
 });

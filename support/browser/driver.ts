@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page, type Response }
 import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
-import { redact } from '../secrets.ts';
+import { redact, redactedExcerpt } from '../secrets.ts';
 import { nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type ScreenSelectors } from './login-page.ts';
 import { RedirectTrap } from './redirect-trap.ts';
 import { resolveBrowser } from './resolve.ts';
@@ -196,7 +196,7 @@ export class ConsentDriver {
   private async errorPage(page: Page, status: number): Promise<ErrorPage> {
     await page.waitForLoadState('domcontentloaded').catch(() => undefined);
     const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
-    return { status, text: redact(text.slice(0, 500)) };
+    return { status, text: redactedExcerpt(text, 500) };
   }
 
   /** A screenshot with every form field masked, so no typed credential can show. */
