@@ -5,8 +5,7 @@
  */
 import * as allure from 'allure-js-commons';
 import { test, type TestContext } from 'vitest';
-import { takeEvidence } from './evidence.ts';
-import { citation, clauseUrl } from './refs.ts';
+import { writeAllureLabels, writeEvidence } from './reporting/allure-labels.ts';
 import { redact } from './secrets.ts';
 import * as target from './target.ts';
 import { CheckFailure, PreconditionUnmet, precondition, type CacheHeaderOptions } from './verdicts.ts';
@@ -44,12 +43,6 @@ export interface CheckContext {
   info(message: string): void;
 }
 
-const SEVERITY: Record<Level, string> = { MUST: 'critical', PROFILE: 'normal', SHOULD: 'normal', INFO: 'trivial' };
-const AREA_NAMES: Record<string, string> = {
-  AZ: 'Authorization endpoint', PK: 'PKCE', TK: 'Token endpoint', CA: 'Client authentication', RT: 'Refresh tokens',
-  SC: 'Scope', RS: 'Bearer tokens at the API', AK: 'API keys', RV: 'Revocation', MD: 'Metadata', SEC: 'Security',
-};
-
 function isSkip(error: unknown): boolean {
   return (error as { code?: string })?.code === 'VITEST_PENDING';
 }
@@ -65,27 +58,6 @@ function redacted(error: unknown): Error {
     if (value !== undefined) (copy as unknown as Record<string, unknown>)[key] = redact(typeof value === 'string' ? value : JSON.stringify(value));
   }
   return copy;
-}
-
-async function writeAllureLabels(record: CheckRecord): Promise<void> {
-  const area = record.id.split('-')[0];
-  await allure.displayName(`${record.id} ${record.title}`);
-  await allure.label('checkId', record.id);
-  await allure.label('level', record.level);
-  await allure.severity(SEVERITY[record.level]);
-  await allure.epic('OAuth 2.0 client registration');
-  await allure.feature(AREA_NAMES[area] ?? area);
-  await allure.tags(record.level, ...record.refs);
-  for (const ref of record.refs) {
-    const url = clauseUrl(ref);
-    if (url) await allure.link(url, citation(ref), 'spec');
-  }
-}
-
-async function writeEvidence(): Promise<void> {
-  const { items, attachments } = takeEvidence();
-  for (const item of items) await allure.attachment(item.title, item.text, 'text/plain');
-  for (const a of attachments) await allure.attachment(a.name, a.body, a.contentType);
 }
 
 export function check(
@@ -130,7 +102,7 @@ export function check(
       else if (error instanceof CheckFailure && meta.level === 'INFO') notes.push(error.message);
       else throw redacted(error);
     } finally {
-      await writeEvidence();
+      await writeEvidence(record);
       for (const note of notes) await ctx.annotate(redact(note), 'info');
       for (const warning of warnings) await ctx.annotate(redact(warning), 'warning');
       if (warnings.length) await allure.tag('warning');
