@@ -4,12 +4,16 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseCLI, startVitest } from 'vitest/node';
 import { ConfigError, readConfig } from '../support/config.ts';
 import { BrowserNotFoundError, resolveBrowser } from '../support/browser/resolve.ts';
 import { configureHttp } from '../support/http.ts';
+import { writeRunContext } from '../support/reporting/allure-results.ts';
 import { ChecksReporter } from '../support/reporting/checks-reporter.ts';
+import { ExpectedFailuresError, loadExpectedFailures } from '../support/reporting/expected-failures.ts';
+import { describeRun } from '../support/reporting/run-context.ts';
+import { runFailed } from '../support/reporting/run-outcome.ts';
 import { HELP, parseRunnerArgs, UsageError, type RunnerOptions } from '../support/run/cli-args.ts';
 import { preflight, StartupError } from '../support/run/preflight.ts';
 import { localTargetEnv, namedTargetEnv } from '../support/run/target-env.ts';
@@ -21,6 +25,7 @@ async function runSuite(options: RunnerOptions, env: Record<string, string>, lab
   const config = readConfig(env);
   configureHttp({ timeoutMs: config.httpTimeoutMs });
   const browser = resolveBrowser(env);
+  const expectedFailures = loadExpectedFailures(label, process.cwd());
   const out = resolve(options.outDir);
   const reportsDir = join(out, 'reports');
   const allureDir = join(out, 'allure-results');
@@ -36,26 +41,24 @@ async function runSuite(options: RunnerOptions, env: Record<string, string>, lab
     const checks = new ChecksReporter({
       env: label,
       outputFile: join(reportsDir, 'checks.json'),
+      junitFile: join(reportsDir, 'junit.xml'),
+      allureDir,
       strict: config.strict,
       target: { authUrl: config.authUrl, apiUrl: config.apiUrl, clientId: config.clientId },
+      expectedFailures,
     });
+    const runContext = describeRun({ label, env: options.env ?? 'local', config, browserPath: browser.executablePath });
     const { filter, options: vitestOptions } = parseCLI(['vitest', ...options.vitestArgs]);
     const vitest = await startVitest('test', filter, {
       ...vitestOptions,
       watch: false,
       config: resolve('vitest.config.ts'),
-      reporters: ['default', ['junit', { outputFile: join(reportsDir, 'junit.xml') }], ['allure-vitest/reporter', { resultsDir: allureDir }], checks],
+      // The checks reporter comes after Allure's: it adds the verdicts to the results Allure wrote.
+      reporters: ['default', ['allure-vitest/reporter', { resultsDir: allureDir }], checks],
     });
     await vitest.close();
-    const summary = checks.report?.summary;
-    if (!summary || summary.passed + summary.failed + summary.warnings + summary.skipped === 0) {
-      console.error('No check ran: the filters matched nothing.');
-      return EXIT.failed;
-    }
-    for (const error of summary.errors) console.error(`error outside any check: ${error}`);
-    const shown = (path: string) => relative(process.cwd(), path) || '.';
-    console.log(`Reports: ${shown(join(reportsDir, 'checks.json'))}, ${shown(join(reportsDir, 'junit.xml'))}, ${shown(allureDir)}/ (npm run report builds the HTML)`);
-    return summary.failed > 0 || summary.errors.length > 0 ? EXIT.failed : EXIT.passed;
+    writeRunContext(allureDir, await runContext);
+    return !checks.report || runFailed(checks.report, { strict: config.strict }) ? EXIT.failed : EXIT.passed;
   } finally {
     rmSync(sessionDir, { recursive: true, force: true });
   }
@@ -87,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof StartupError || error instanceof BrowserNotFoundError;
+    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof StartupError || error instanceof BrowserNotFoundError
+      || error instanceof ExpectedFailuresError;
     const message = redact(known ? (error as Error).message : ((error as Error)?.stack ?? String(error)));
     console.error(`\nCannot run the suite: ${message}`);
     if (error instanceof UsageError) console.error('See npm test -- --help');

@@ -5,8 +5,9 @@
  */
 import * as allure from 'allure-js-commons';
 import { test, type TestContext } from 'vitest';
-import { takeEvidence } from './evidence.ts';
-import { citation, clauseUrl } from './refs.ts';
+import { recordAttachment } from './evidence.ts';
+import { writeAllureLabels, writeEvidence } from './reporting/allure-labels.ts';
+import { citation } from './refs.ts';
 import { redact } from './secrets.ts';
 import * as target from './target.ts';
 import { configuredFeatures, FEATURE_VARIABLES, type Feature } from './config.ts';
@@ -56,19 +57,15 @@ export interface CheckContext {
   firstRefresh(): Promise<target.FirstRefresh>;
   /** A fresh authorization code from the browser; skips the check if none is issued. */
   freshCode(options?: Parameters<typeof target.authorize>[0]): Promise<{ code: string; flow: target.BrowserFlow }>;
-  /** Records a SHOULD-level deviation: a warning, failing only in strict mode. */
+  /** Records a SHOULD-level deviation: a warning (the run fails on it only in strict mode). */
   warn(message: string): void;
   /** A SHOULD-level assertion: records a warning unless `condition` holds; returns whether it held. */
   should(condition: unknown, requirement: string, expected: unknown, actual: unknown): boolean;
   /** Records an observation that never fails. */
   info(message: string): void;
+  /** Asks a person to judge (an error page, say), with the screenshot to judge by: REVIEW, not passed. */
+  review(message: string, screenshot?: Buffer): void;
 }
-
-const SEVERITY: Record<Level, string> = { MUST: 'critical', PROFILE: 'normal', SHOULD: 'normal', INFO: 'trivial' };
-const AREA_NAMES: Record<string, string> = {
-  AZ: 'Authorization endpoint', PK: 'PKCE', TK: 'Token endpoint', CA: 'Client authentication', RT: 'Refresh tokens',
-  SC: 'Scope', RS: 'Bearer tokens at the API', AK: 'API keys', RV: 'Revocation', MD: 'Metadata', SEC: 'Security',
-};
 
 function isSkip(error: unknown): boolean {
   return (error as { code?: string })?.code === 'VITEST_PENDING';
@@ -85,27 +82,6 @@ function redacted(error: unknown): Error {
     if (value !== undefined) (copy as unknown as Record<string, unknown>)[key] = redact(typeof value === 'string' ? value : JSON.stringify(value));
   }
   return copy;
-}
-
-async function writeAllureLabels(record: CheckRecord): Promise<void> {
-  const area = record.id.split('-')[0];
-  await allure.displayName(`${record.id} ${record.title}`);
-  await allure.label('checkId', record.id);
-  await allure.label('level', record.level);
-  await allure.severity(SEVERITY[record.level]);
-  await allure.epic('OAuth 2.0 client registration');
-  await allure.feature(AREA_NAMES[area] ?? area);
-  await allure.tags(record.level, ...record.refs);
-  for (const ref of record.refs) {
-    const url = clauseUrl(ref);
-    if (url) await allure.link(url, citation(ref), 'spec');
-  }
-}
-
-async function writeEvidence(): Promise<void> {
-  const { items, attachments } = takeEvidence();
-  for (const item of items) await allure.attachment(item.title, item.text, 'text/plain');
-  for (const a of attachments) await allure.attachment(a.name, a.body, a.contentType);
 }
 
 // A message names its clause when it cites an RFC, a draft or a profile document.
@@ -128,6 +104,7 @@ export function check(id: string, title: string, meta: CheckMeta, body: (t: Chec
     const notes: string[] = [];
     const warn = (message: string) => void warnings.push(withClause(message, meta.refs));
     const info = (message: string) => void notes.push(message);
+    const reviews: string[] = [];
     const config = target.config();
     const t: CheckContext = {
       config,
@@ -148,6 +125,10 @@ export function check(id: string, title: string, meta: CheckMeta, body: (t: Chec
       warn,
       should: (condition, requirement, expected, actual) => recommend(warn, condition, requirement, expected, actual),
       info,
+      review(message, screenshot) {
+        reviews.push(message);
+        if (screenshot) recordAttachment({ name: `for review: ${message.slice(0, 60)}`, contentType: 'image/png', body: screenshot });
+      },
     };
     await writeAllureLabels(record);
     const missing = (meta.needs ?? []).filter((feature) => !configuredFeatures(config).includes(feature));
@@ -164,13 +145,11 @@ export function check(id: string, title: string, meta: CheckMeta, body: (t: Chec
       else if (error instanceof CheckFailure) throw redacted(new CheckFailure(withClause(error.requirement, meta.refs), error.expected, error.actual));
       else throw redacted(error);
     } finally {
-      await writeEvidence();
+      await writeEvidence(record);
       for (const note of notes) await ctx.annotate(redact(note), 'info');
       for (const warning of warnings) await ctx.annotate(redact(warning), 'warning');
+      for (const message of reviews) await ctx.annotate(redact(message), 'review');
       if (warnings.length) await allure.tag('warning');
-    }
-    if (warnings.length && config.strict) {
-      throw redacted(new CheckFailure(`${warnings.length} warning(s), and strict mode fails on warnings`, 'no warning', warnings.join(' | ')));
     }
   });
 }

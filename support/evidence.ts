@@ -43,10 +43,35 @@ export async function withEvidence<T>(work: () => Promise<T>): Promise<{ value: 
   return { value, evidence: { items: items.slice(start.items), attachments: attachments.slice(start.attachments) } };
 }
 
-/** Adds a shared fixture's evidence to the current check (once). */
+/** The check whose report holds each attachment, so that a shared fixture's screenshot is attached once. */
+const shownIn = new WeakMap<Attachment, string>();
+const pointers = new WeakMap<Attachment, EvidenceItem>();
+
+/** Notes that `written` attachments are in the report of check `checkId` (the first one that has them). */
+export function markAttachmentsShown(written: Attachment[], checkId: string): void {
+  for (const attachment of written) if (!shownIn.has(attachment)) shownIn.set(attachment, checkId);
+}
+
+/**
+ * Adds a shared fixture's evidence to the current check (once). Text is repeated in every check
+ * that uses the fixture; a binary attachment only in the first, and later ones get a pointer to it.
+ */
 export function replayEvidence(recorded: Recorded): void {
   for (const item of recorded.items) if (!items.includes(item)) items.push(item);
-  for (const attachment of recorded.attachments) if (!attachments.includes(attachment)) attachments.push(attachment);
+  for (const attachment of recorded.attachments) {
+    if (attachments.includes(attachment)) continue;
+    const first = shownIn.get(attachment);
+    if (!first) {
+      attachments.push(attachment);
+      continue;
+    }
+    let pointer = pointers.get(attachment);
+    if (!pointer) {
+      pointer = { title: `${attachment.name}: see ${first}`, text: `The shared fixture's "${attachment.name}" is attached once, to ${first}, the first check that used it.` };
+      pointers.set(attachment, pointer);
+    }
+    if (!items.includes(pointer)) items.push(pointer);
+  }
 }
 
 /** Takes what the current check recorded, redacted with every secret known by now. */

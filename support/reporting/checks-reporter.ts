@@ -1,102 +1,156 @@
 /**
- * A Vitest reporter that turns test results into check verdicts: it writes `checks.json`
- * (one record per check, with status SUCCESS, FAILURE, WARNING or SKIPPED) and prints the run's
- * one-line summary. The runner reads the verdicts to choose its exit code.
+ * A Vitest reporter that turns test results into check verdicts. At the end of the run it
+ * applies the target's expected failures, writes `checks.json` and the JUnit XML, adds the
+ * verdicts to the Allure results, and prints the closing lines, the summary line last.
+ * The runner asks `runFailed()` for its exit code.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { CheckRecord } from '../check.ts';
 import { redact } from '../secrets.ts';
+import { finishAllureResults } from './allure-results.ts';
+import { applyExpectedFailures, type Expectable, type ExpectedFailures } from './expected-failures.ts';
+import { junitXml } from './junit.ts';
+import { closingLines, runFailed, summarize, type RunSummary } from './run-outcome.ts';
 
-export type Status = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED';
+/**
+ * SUCCESS passed; FAILURE failed; WARNING passed with a violated SHOULD; SKIPPED could not run;
+ * INFO an INFO-level check that recorded observations; REVIEW passed but a human must judge;
+ * EXPECTED a failure or warning that the target's expected-failures file lists.
+ */
+export type Status = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED' | 'INFO' | 'REVIEW' | 'EXPECTED';
 
 export interface CheckResult extends Partial<CheckRecord> {
   name: string;
   file: string;
   status: Status;
-  /** Failure messages, warnings, or the reason for a skip; all redacted. */
+  /**
+   * All redacted: first the messages of the status itself (failure messages, warnings, the skip
+   * reason, review or INFO notes), then the other annotations prefixed `warning:`, `review:`, `info:`.
+   */
   details: string[];
+  /** FAILURE only: a violated requirement (a CheckFailure) or the suite could not check (transport, timeout, browser). */
+  failure?: 'assertion' | 'infrastructure';
+  /** The expected-failures entry that lists this check (EXPECTED, an expected skip, or fixed). */
+  expected?: { as: Expectable; reason: string };
+  /** Listed in the expected-failures file, but it passes now: remove it from the list. */
+  fixed?: true;
   durationMs: number;
-}
-
-export interface RunSummary {
-  env: string;
-  passed: number;
-  failed: number;
-  warnings: number;
-  skipped: number;
-  /** Errors outside any check (a file that failed to load, an unhandled rejection). */
-  errors: string[];
 }
 
 export interface ChecksReport {
   summary: RunSummary;
   strict: boolean;
+  /** 'failed' exactly when runFailed() says so (the runner's exit code 1). */
+  outcome: 'passed' | 'failed';
   target: Record<string, string>;
+  /** The expected-failures file that applied (it may not exist: then nothing was expected). */
+  expectedFailuresFile?: string;
   finishedAt: string;
   checks: CheckResult[];
 }
 
+const ANNOTATION_KINDS = ['warning', 'review', 'info'] as const;
+type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+const OWN_KIND: Partial<Record<Status, AnnotationKind>> = { WARNING: 'warning', REVIEW: 'review', INFO: 'info' };
+/** Errors that mean "the target violates a requirement"; any other error means the suite could not check. */
+const ASSERTION_ERRORS = /^(CheckFailure|AssertionError)$/;
+
 export function verdictOf(test: TestCase): CheckResult | undefined {
   const result = test.result();
+  const check = test.meta().check;
   const annotations = test.annotations();
-  const warnings = annotations.filter((a) => a.type === 'warning').map((a) => a.message);
-  const notes = annotations.filter((a) => a.type === 'info').map((a) => `info: ${a.message}`);
+  const byKind = (kind: AnnotationKind) => annotations.filter((a) => a.type === kind).map((a) => a.message);
   let status: Status;
-  let details: string[];
+  let own: string[];
+  let failure: CheckResult['failure'];
   if (result.state === 'failed') {
+    const errors = result.errors ?? [];
     status = 'FAILURE';
-    details = (result.errors ?? []).map((e) => e.message);
+    own = errors.map((e) => e.message);
+    failure = errors.length > 0 && errors.every((e) => ASSERTION_ERRORS.test(e.name ?? '')) ? 'assertion' : 'infrastructure';
   } else if (result.state === 'skipped') {
     if (!result.note) return undefined; // filtered out by -t or a file filter: not a verdict
     status = 'SKIPPED';
-    details = [result.note];
+    own = [result.note];
   } else if (result.state === 'passed') {
-    status = warnings.length ? 'WARNING' : 'SUCCESS';
-    details = warnings;
+    if (byKind('warning').length) status = 'WARNING';
+    else if (byKind('review').length) status = 'REVIEW';
+    else if (check?.level === 'INFO' && byKind('info').length) status = 'INFO';
+    else status = 'SUCCESS';
+    const kind = OWN_KIND[status];
+    own = kind ? byKind(kind) : [];
   } else {
     return undefined;
   }
+  const others = ANNOTATION_KINDS.filter((kind) => kind !== OWN_KIND[status]).flatMap((kind) => byKind(kind).map((m) => `${kind}: ${m}`));
   return {
-    ...test.meta().check,
+    ...check,
     name: test.name,
     file: test.module.relativeModuleId,
     status,
-    details: [...details, ...notes].map(redact),
+    details: [...own, ...others].map(redact),
+    ...(failure && { failure }),
     durationMs: Math.round(test.diagnostic()?.duration ?? 0),
   };
 }
 
-export function summarize(env: string, checks: CheckResult[], errors: string[]): RunSummary {
-  const count = (status: Status) => checks.filter((c) => c.status === status).length;
-  return { env, passed: count('SUCCESS'), failed: count('FAILURE'), warnings: count('WARNING'), skipped: count('SKIPPED'), errors };
-}
-
-export function summaryLine(s: RunSummary): string {
-  return `${s.env}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped`;
+export interface ChecksReporterOptions {
+  /** The target label: 'local', 'local[fault]', 'node-oauth' or the env name. */
+  env: string;
+  /** Where checks.json goes. */
+  outputFile: string;
+  /** Where the JUnit XML goes (none if absent). */
+  junitFile?: string;
+  /** The Allure results folder, to which the verdicts are added at the end of the run. */
+  allureDir?: string;
+  strict: boolean;
+  target: Record<string, string>;
+  expectedFailures?: ExpectedFailures;
+  print?: (line: string) => void;
+  printError?: (line: string) => void;
 }
 
 export class ChecksReporter implements Reporter {
   report: ChecksReport | undefined;
 
-  constructor(private readonly options: { env: string; outputFile: string; strict: boolean; target: Record<string, string>; print?: (line: string) => void }) {}
+  constructor(private readonly options: ChecksReporterOptions) {}
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
-    const checks = modules.flatMap((m) => [...m.children.allTests()].map(verdictOf).filter((c): c is CheckResult => c !== undefined));
+    const { env, outputFile, junitFile, allureDir, strict, target, expectedFailures } = this.options;
+    const verdicts = modules.flatMap((m) => [...m.children.allTests()].map(verdictOf).filter((c): c is CheckResult => c !== undefined));
+    const checks = expectedFailures ? applyExpectedFailures(verdicts, expectedFailures) : verdicts;
     const errors = [
       ...unhandledErrors.map((e) => e.message),
       ...modules.flatMap((m) => m.errors().map((e) => `${m.relativeModuleId}: ${e.message}`)),
     ].map(redact);
-    this.report = {
-      summary: summarize(this.options.env, checks, errors),
-      strict: this.options.strict,
-      target: this.options.target,
+    const summary = summarize(env, checks, errors);
+    const report: ChecksReport = {
+      summary,
+      strict,
+      outcome: runFailed({ summary, checks }, { strict }) ? 'failed' : 'passed',
+      target,
+      expectedFailuresFile: expectedFailures?.file,
       finishedAt: new Date().toISOString(),
       checks,
     };
-    mkdirSync(dirname(this.options.outputFile), { recursive: true });
-    writeFileSync(this.options.outputFile, `${JSON.stringify(this.report, null, 2)}\n`);
-    (this.options.print ?? console.log)(`\n${summaryLine(this.report.summary)}`);
+    this.report = report;
+    write(outputFile, `${JSON.stringify(report, null, 2)}\n`);
+    if (junitFile) write(junitFile, junitXml(report));
+    if (allureDir) finishAllureResults(allureDir, checks, { expectedFailuresFile: expectedFailures?.file });
+
+    const shown = (path: string) => relative(process.cwd(), path) || '.';
+    const reports = [outputFile, junitFile].filter((f): f is string => !!f).map(shown);
+    if (allureDir) reports.push(`${shown(allureDir)}/ (npm run report builds the HTML)`);
+    const print = this.options.print ?? console.log;
+    const printError = this.options.printError ?? console.error;
+    print('');
+    for (const line of closingLines(report, { reports })) (line.error ? printError : print)(line.text);
   }
+}
+
+function write(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
 }
