@@ -1,22 +1,32 @@
 /**
- * `npm run selftest`: the project's own tests.
+ * `npm run selftest`: the project's own tests, each section a verdict.
  *  1. unit tests of support/;
- *  2. the suite against the clean stand-in, in strict mode: no failure and no warning allowed;
- *  3. the suite against each fault of the stand-in: every check the fault declares must fail;
- *  4. every run's artifacts scanned for secrets in clear.
+ *  2. the suite against the clean stand-in, in strict mode: no failure and no warning;
+ *  3. the suite with every realism mode on, in three shuffled orders: no failure, and no warning
+ *     but those the modes declare;
+ *  4. the suite against each fault of the stand-in: every check the fault declares must fail;
+ *  5. the suite against the second, independent target: exactly its expected failures;
+ *  6. bad input: one message and exit code 2, fast;
+ *  7. an interrupted run leaves nothing behind;
+ *  8. every run's artifacts scanned for secrets (and fragments of them) and personal data.
  * Prints the kill matrix, writes it to reports/kill-matrix.json, exits non-zero on any miss.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FAULTS, type FaultName } from '../fixtures/stand-in/faults.ts';
+import { FAULTS } from '../fixtures/stand-in/faults.ts';
+import { MODES } from '../fixtures/stand-in/modes.ts';
 import type { ChecksReport } from '../support/reporting/checks-reporter.ts';
-import { readLedger, scanForLeaks } from '../selftest/leak-scan.ts';
+import { badInputCases } from '../selftest/bad-input.ts';
+import { interruptLeavesNothing } from '../selftest/interrupt.ts';
+import { readLedger, readPersonalData, scanForLeaks } from '../selftest/leak-scan.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'reports', 'selftest');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const SHUFFLE_SEEDS = [1, 2, 3];
+const PERSONAL_DATA = ['employees.json', 'user.json'].flatMap((file) => readPersonalData(join(ROOT, 'fixtures', 'data', file)));
 
 interface RunResult {
   name: string;
@@ -24,6 +34,12 @@ interface RunResult {
   seconds: number;
   report?: ChecksReport;
   leaks: string[];
+}
+
+interface Verdict {
+  name: string;
+  ok: boolean;
+  detail?: string;
 }
 
 function spawnLogged(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env, echo = false): Promise<number> {
@@ -38,16 +54,15 @@ function spawnLogged(command: string, args: string[], logFile: string, env: Node
   });
 }
 
-/** One run of the suite against the stand-in, with a ledger of what the stand-in issued. */
-async function runSuite(name: string, faults: string[]): Promise<RunResult> {
+/** One run of the suite (`args` after `scripts/run.ts`), with a ledger of every secret the target issued. */
+async function runSuite(name: string, args: string[]): Promise<RunResult> {
   const dir = join(OUT, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const ledger = join(dir, 'ledger.txt');
   const consoleLog = join(dir, 'console.log');
   const started = performance.now();
-  const args = ['scripts/run.ts', '--strict', '--out', dir, ...(faults.length ? ['--fault', faults.join(',')] : [])];
-  const exitCode = await spawnLogged(TSX, args, consoleLog, { ...process.env, PLEO_STAND_IN_LEDGER: ledger });
+  const exitCode = await spawnLogged(TSX, ['scripts/run.ts', '--out', dir, ...args], consoleLog, { ...process.env, PLEO_STAND_IN_LEDGER: ledger });
   const seconds = (performance.now() - started) / 1000;
   let report: ChecksReport | undefined;
   try {
@@ -56,8 +71,8 @@ async function runSuite(name: string, faults: string[]): Promise<RunResult> {
     report = undefined;
   }
   const secrets = readLedger(ledger);
-  const { leaks } = scanForLeaks([consoleLog, join(dir, 'allure-results'), join(dir, 'reports')], secrets);
-  const leakLines = leaks.map((l) => `${l.file.replace(`${ROOT}/`, '')}: ledger entry ${l.entry} in ${l.form} form`);
+  const { leaks } = scanForLeaks([consoleLog, join(dir, 'allure-results'), join(dir, 'reports')], secrets, PERSONAL_DATA);
+  const leakLines = leaks.map((l) => `${l.file.replace(`${ROOT}/`, '')}: ${l.kind === 'personal-data' ? 'personal data item' : 'ledger entry'} ${l.entry} in ${l.form} form`);
   if (secrets.length < 5) leakLines.push(`the ledger holds only ${secrets.length} secrets: the leak scan would prove nothing`);
   return { name, exitCode, seconds, report, leaks: leakLines };
 }
@@ -74,33 +89,61 @@ async function inParallel<T, R>(items: T[], width: number, work: (item: T) => Pr
   return results;
 }
 
-function failedIds(report: ChecksReport | undefined): string[] {
-  return (report?.checks ?? []).filter((c) => c.status === 'FAILURE' && c.id).map((c) => c.id!);
+const idsWith = (report: ChecksReport | undefined, status: string) =>
+  (report?.checks ?? []).filter((c) => c.status === status && c.id).map((c) => c.id!).sort();
+
+const counts = (run: RunResult) => {
+  const s = run.report?.summary;
+  return s ? `${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped` : 'no report';
+};
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Section 3: every realism mode on, three shuffled orders. Warnings must be exactly the declared ones. */
+async function modeRuns(width: number): Promise<{ verdicts: Verdict[]; runs: RunResult[] }> {
+  const declaredWarnings = [...new Set(Object.values(MODES).flatMap((m) => m.warns ?? []))].sort();
+  const runs = await inParallel(SHUFFLE_SEEDS, width, (seed) =>
+    runSuite(`modes-all-seed-${seed}`, ['--mode', 'all', '--sequence.shuffle', `--sequence.seed=${seed}`]));
+  const verdicts = runs.map((run) => {
+    const failed = idsWith(run.report, 'FAILURE');
+    const warned = idsWith(run.report, 'WARNING');
+    const ok = run.exitCode === 0 && failed.length === 0 && sameSet(warned, declaredWarnings);
+    const detail = `${counts(run)}; warnings ${warned.join(',') || '-'} (declared by the modes: ${declaredWarnings.join(',') || '-'}); failed ${failed.join(',') || '-'}`;
+    console.log(`${ok ? 'ok    ' : 'FAILED'} ${run.name}: ${detail} (${run.seconds.toFixed(1)} s)`);
+    return { name: run.name, ok, detail };
+  });
+  return { verdicts, runs };
 }
 
 async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
-  const verdicts: Array<{ name: string; ok: boolean }> = [];
+  const started = performance.now();
+  const verdicts: Verdict[] = [];
+  const width = Math.max(1, Math.min(2, availableParallelism()));
 
   console.log('== 1. unit tests of support/');
   const unitExit = await spawnLogged(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'selftest/vitest.config.ts'], join(OUT, 'unit.log'), process.env, true);
   verdicts.push({ name: 'unit tests', ok: unitExit === 0 });
 
   console.log('\n== 2. the suite against the clean stand-in (strict)');
-  const clean = await runSuite('clean', []);
+  const clean = await runSuite('clean', ['--strict']);
   const s = clean.report?.summary;
   const cleanOk = clean.exitCode === 0 && !!s && s.failed === 0 && s.warnings === 0 && s.passed > 0;
-  console.log(`clean: exit ${clean.exitCode}, ${s ? `${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped` : 'no report'} (${clean.seconds.toFixed(1)} s)`);
+  console.log(`clean: exit ${clean.exitCode}, ${counts(clean)} (${clean.seconds.toFixed(1)} s)`);
   if (!cleanOk) console.log(readFileSync(join(OUT, 'clean', 'console.log'), 'utf8').slice(-4000));
   verdicts.push({ name: 'clean run', ok: cleanOk });
 
-  const faultNames = Object.keys(FAULTS) as FaultName[];
-  const width = Math.max(1, Math.min(2, availableParallelism()));
-  console.log(`\n== 3. the suite against each of ${faultNames.length} faults (${width} at a time)`);
+  console.log(`\n== 3. every realism mode on (${Object.keys(MODES).join(', ')}), shuffled with seeds ${SHUFFLE_SEEDS.join(', ')}`);
+  const modes = await modeRuns(width);
+  verdicts.push(...modes.verdicts);
+
+  const faultNames = Object.keys(FAULTS);
+  console.log(`\n== 4. the suite against each of ${faultNames.length} faults (strict, ${width} at a time)`);
   const faultRuns = await inParallel(faultNames, width, async (fault) => {
-    const run = await runSuite(`fault-${fault}`, [fault]);
-    const failed = failedIds(run.report);
-    const declared: string[] = [...FAULTS[fault].catches];
+    const run = await runSuite(`fault-${fault}`, ['--strict', '--fault', fault]);
+    // In strict mode a warning fails the run too: a SHOULD-level fault is caught by its warning.
+    const failed = [...idsWith(run.report, 'FAILURE'), ...idsWith(run.report, 'WARNING')].sort();
+    const declared = [...FAULTS[fault].catches];
     const missed = declared.filter((id) => !failed.includes(id));
     const row = {
       fault,
@@ -112,28 +155,51 @@ async function main(): Promise<number> {
       exitCode: run.exitCode,
       seconds: Number(run.seconds.toFixed(1)),
     };
-    console.log(`${row.caught ? 'caught' : 'MISSED'}  ${fault.padEnd(36)} declared ${declared.join(',').padEnd(20)} failed ${failed.join(',') || '-'}${run.exitCode === 2 ? '  (the run could not start)' : ''}`);
+    console.log(`${row.caught ? 'caught' : 'MISSED'}  ${fault.padEnd(38)} declared ${declared.join(',').padEnd(20)} failed ${failed.join(',') || '-'}${run.exitCode === 2 ? '  (the run could not start)' : ''}`);
     return { row, run };
   });
   for (const { row } of faultRuns) verdicts.push({ name: `fault ${row.fault}`, ok: row.caught });
 
-  console.log('\n== 4. secrets in the artifacts of every run');
-  const leaks = [clean, ...faultRuns.map((f) => f.run)].flatMap((r) => r.leaks.map((l) => `${r.name}: ${l}`));
+  console.log('\n== 5. the suite against the second target, @node-oauth/oauth2-server (strict)');
+  const nodeOAuth = await runSuite('target-node-oauth', ['--target', 'node-oauth', '--strict']);
+  const unexpected = [...idsWith(nodeOAuth.report, 'FAILURE'), ...idsWith(nodeOAuth.report, 'WARNING')];
+  const fixed = (nodeOAuth.report?.checks ?? []).filter((c) => c.fixed).map((c) => c.id);
+  const nodeOAuthOk = nodeOAuth.exitCode === 0 && unexpected.length === 0 && fixed.length === 0;
+  console.log(`node-oauth: exit ${nodeOAuth.exitCode}, ${counts(nodeOAuth)}, expected ${idsWith(nodeOAuth.report, 'EXPECTED').join(',') || '-'}; unexpected ${unexpected.join(',') || '-'}; listed but passing ${fixed.join(',') || '-'} (${nodeOAuth.seconds.toFixed(1)} s)`);
+  verdicts.push({ name: 'node-oauth target: exactly its expected failures', ok: nodeOAuthOk });
+
+  console.log('\n== 6. bad input: one message, exit code 2');
+  for (const result of await badInputCases()) {
+    console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name}: ${result.detail}`);
+    verdicts.push({ name: `bad input: ${result.name}`, ok: result.ok });
+  }
+
+  console.log('\n== 7. an interrupted run leaves nothing behind');
+  const interrupt = await interruptLeavesNothing();
+  console.log(`${interrupt.ok ? 'ok    ' : 'FAILED'} ${interrupt.detail}`);
+  verdicts.push({ name: 'interrupted run', ok: interrupt.ok });
+
+  console.log('\n== 8. secrets and personal data in the artifacts of every run');
+  const allRuns = [clean, ...modes.runs, ...faultRuns.map((f) => f.run), nodeOAuth];
+  const leaks = allRuns.flatMap((r) => r.leaks.map((l) => `${r.name}: ${l}`));
   for (const leak of leaks) console.log(`LEAK ${leak}`);
-  console.log(leaks.length ? `${leaks.length} leaks` : `no secret in clear in ${1 + faultRuns.length} runs`);
-  verdicts.push({ name: 'no secret in clear', ok: leaks.length === 0 });
+  console.log(leaks.length ? `${leaks.length} leaks` : `no secret, no fragment of one, and no personal data in clear in ${allRuns.length} runs`);
+  verdicts.push({ name: 'no secret or personal data in clear', ok: leaks.length === 0 });
 
   const matrix = {
     generatedAt: new Date().toISOString(),
+    seconds: Math.round((performance.now() - started) / 1000),
     clean: { exitCode: clean.exitCode, summary: s, seconds: Number(clean.seconds.toFixed(1)) },
+    modes: modes.verdicts,
     faults: faultRuns.map((f) => f.row),
+    nodeOAuth: { exitCode: nodeOAuth.exitCode, summary: nodeOAuth.report?.summary, expected: idsWith(nodeOAuth.report, 'EXPECTED'), unexpected, fixed },
     leaks,
   };
   writeFileSync(join(ROOT, 'reports', 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
-  console.log('\nKill matrix written to reports/kill-matrix.json');
+  console.log(`\nKill matrix written to reports/kill-matrix.json (${matrix.seconds} s in all)`);
 
   const failed = verdicts.filter((v) => !v.ok);
-  for (const v of failed) console.log(`FAILED: ${v.name}`);
+  for (const v of failed) console.log(`FAILED: ${v.name}${v.detail ? ` (${v.detail})` : ''}`);
   console.log(`selftest: ${verdicts.length - failed.length} passed, ${failed.length} failed`);
   return failed.length ? 1 : 0;
 }
