@@ -55,14 +55,14 @@ function spawnLogged(command: string, args: string[], logFile: string, env: Node
 }
 
 /** One run of the suite (`args` after `scripts/run.ts`), with a ledger of every secret the target issued. */
-async function runSuite(name: string, args: string[]): Promise<RunResult> {
+async function runSuite(name: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   const dir = join(OUT, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const ledger = join(dir, 'ledger.txt');
   const consoleLog = join(dir, 'console.log');
   const started = performance.now();
-  const exitCode = await spawnLogged(TSX, ['scripts/run.ts', '--out', dir, ...args], consoleLog, { ...process.env, PLEO_STAND_IN_LEDGER: ledger });
+  const exitCode = await spawnLogged(TSX, ['scripts/run.ts', '--out', dir, ...args], consoleLog, { ...process.env, ...env, PLEO_STAND_IN_LEDGER: ledger });
   const seconds = (performance.now() - started) / 1000;
   let report: ChecksReport | undefined;
   try {
@@ -140,7 +140,7 @@ async function main(): Promise<number> {
   const faultNames = Object.keys(FAULTS);
   console.log(`\n== 4. the suite against each of ${faultNames.length} faults (strict, ${width} at a time)`);
   const faultRuns = await inParallel(faultNames, width, async (fault) => {
-    const run = await runSuite(`fault-${fault}`, ['--strict', '--fault', fault]);
+    const run = await runSuite(`fault-${fault}`, ['--strict', '--fault', fault], FAULTS[fault].env);
     // In strict mode a warning fails the run too: a SHOULD-level fault is caught by its warning.
     const failed = [...idsWith(run.report, 'FAILURE'), ...idsWith(run.report, 'WARNING')].sort();
     const declared = [...FAULTS[fault].catches];
