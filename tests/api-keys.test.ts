@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { check } from '../support/check.ts';
 import type { ApiCredential } from '../support/api.ts';
-import { demand, describeResponse, expectBasicChallenge } from '../support/verdicts.ts';
+import { demand, describeResponse, expectBasicChallenge, precondition } from '../support/verdicts.ts';
 
 check('AK-01', 'a valid API key works as the Basic user-id with an empty password', { level: 'MUST', refs: ['RFC7617-2'] }, async (t) => {
+  precondition(t.config.apiKey, 'PLEO_API_KEY is not set');
   const exchange = await t.api.probe({ apiKey: t.config.apiKey });
   demand(exchange.response.status === 200, 'the API must accept Basic base64(key + ":")', 'HTTP 200', describeResponse(exchange));
 });
@@ -14,6 +15,7 @@ check('AK-02', 'a request without credentials gets a Basic challenge', { level: 
 });
 
 check('AK-03', 'a wrong password, an unknown key and a revoked key are refused alike', { level: 'MUST', refs: ['RFC9110-15.5.2', 'RFC7617-2'] }, async (t) => {
+  precondition(t.config.apiKey, 'PLEO_API_KEY is not set');
   const variants: Array<[string, ApiCredential]> = [
     ['the valid key with a non-empty password', { apiKey: t.config.apiKey, password: randomBytes(12).toString('base64url') }],
     ['an unknown key', { apiKey: `${t.config.apiKey.slice(0, 8)}${randomBytes(24).toString('base64url')}` }],
