@@ -21,7 +21,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 const EXIT = { passed: 0, failed: 1, cannotStart: 2 } as const;
 
 const lifecycle = new RunLifecycle();
-const shown = (path: string) => relative(process.cwd(), path) || '.';
+/** A path as short as it gets: relative inside the current folder, absolute outside it. */
+const shown = (path: string) => {
+  const inside = relative(process.cwd(), path);
+  return inside.startsWith('..') ? path : inside || '.';
+};
 
 function checkFileFilters(filters: string[]): void {
   const testFiles = readdirSync(join(ROOT, 'tests'), { recursive: true, encoding: 'utf8' }).map((file) => join('tests', file));

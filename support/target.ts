@@ -10,6 +10,7 @@ import type { SuiteConfig } from './config.ts';
 import { recordAttachment, recordEvidence, replayEvidence, withEvidence } from './evidence.ts';
 import { configureHttp, type Exchange } from './http.ts';
 import { injectedConfig } from './run/handover.ts';
+import { exitPromptlyOnSignals } from './run/lifecycle.ts';
 import { tokenEndpoint, tokenSetOf, type TokenSet } from './token-endpoint.ts';
 
 export interface BrowserFlow extends BrowserAuthorization {
@@ -41,7 +42,10 @@ export const config = once((): SuiteConfig => {
 });
 export const token = once(() => tokenEndpoint(config()));
 export const api = once(() => resourceApi(config()));
-const driver = once(() => ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile }));
+const driver = once(() => {
+  exitPromptlyOnSignals();
+  return ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile, handleSignals: false });
+});
 
 /** Runs an authorization request in the browser and records it as evidence. */
 export async function authorize(options: AuthorizationRequestOptions & AuthorizeOptions = {}): Promise<BrowserFlow> {

@@ -33,7 +33,7 @@ export interface LaunchOptions {
   sessionFile?: string;
   /**
    * Let Playwright close the browser and exit on SIGINT/SIGTERM/SIGHUP (its default). The runner
-   * passes false: its own teardown closes everything, then removes the run's private files.
+   * and the checks' worker pass false: they end the browser themselves (support/run/lifecycle.ts).
    */
   handleSignals?: boolean;
 }

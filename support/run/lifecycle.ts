@@ -69,6 +69,16 @@ function withTimeout(work: Promise<unknown>): Promise<void> {
 }
 
 /**
+ * For the checks' worker: exit at once on SIGINT/SIGTERM. Vitest stops its worker with SIGTERM
+ * and kills it 500 ms later, too soon for a graceful browser close; a prompt exit runs
+ * Playwright's exit handler instead, which kills Chromium and removes its profile (and the
+ * session cookie in it) before the worker is gone.
+ */
+export function exitPromptlyOnSignals(): void {
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as Signal[]) process.once(signal, () => process.exit(SIGNAL_EXIT_CODES[signal]));
+}
+
+/**
  * Runs `create` and removes the SIGINT/SIGTERM listeners it added: Vitest's logger exits the
  * process 1 ms after a signal, before the run could close its browsers and remove the session.
  */
