@@ -5,7 +5,7 @@
  * Exit codes: 0 passed, 1 a check failed, 2 the run could not start, 130/143 interrupted.
  */
 import { readdirSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, readConfig, unknownVariables, type SuiteConfig } from '../support/config.ts';
 import { ChecksReporter } from '../support/reporting/checks-reporter.ts';
 import { HELP, parseRunnerArgs, unmatchedFilters, UsageError } from '../support/run/cli-args.ts';
@@ -29,7 +29,7 @@ const shown = (path: string) => {
 
 function checkFileFilters(filters: string[]): void {
   const testFiles = readdirSync(join(ROOT, 'tests'), { recursive: true, encoding: 'utf8' }).map((file) => join('tests', file));
-  const unmatched = unmatchedFilters(filters, testFiles);
+  const unmatched = unmatchedFilters(filters.map((f) => (isAbsolute(f) ? relative(ROOT, f) : f)), testFiles);
   if (unmatched.length) throw new UsageError(`no test file matches ${unmatched.map((f) => `"${f}"`).join(', ')} (the checks are in ${testFiles.filter((f) => f.endsWith('.test.ts')).join(', ')})`);
 }
 
