@@ -7,7 +7,8 @@ import type { PlaywrightTestConfig } from 'playwright/test';
 
 const config = {
   use: {
-    headless: process.env.PLEO_HEADED !== 'true',
+    // --headed (config.browser.headed) overrides it.
+    headless: true,
     actionTimeout: 10_000,
     // Real consent screens send strict CSPs (e.g. default-src 'none') that also block the scripts
     // Playwright uses to find elements. The suite reads CSP headers; it does not need them enforced.

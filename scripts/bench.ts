@@ -32,8 +32,8 @@ function fullRunMs(index: number): number {
 
 async function freshCodeMs(): Promise<number[]> {
   const standIn = await startStandIn();
-  const config = readConfig(standIn.env);
-  const driver = await ConsentDriver.launch(config, { artifactsDir: join(ROOT, 'reports', 'bench') });
+  const config = readConfig(standIn.env, { artifactsDir: join(ROOT, 'reports', 'bench') });
+  const driver = await ConsentDriver.launch(config);
   try {
     const code = async () => {
       const request = await buildAuthorizationRequest(config);

@@ -12,7 +12,7 @@ const quiet = process.argv.includes('--quiet');
 
 function tryResolve(): string | undefined {
   try {
-    const browser = resolveBrowser();
+    const browser = resolveBrowser(process.env.PLEO_BROWSER_PATH?.trim() || undefined);
     return `${browser.executablePath} (${browser.source})`;
   } catch (error) {
     if (!(error instanceof BrowserNotFoundError)) throw error;

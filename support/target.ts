@@ -12,9 +12,11 @@
 import { resourceApi } from './api.ts';
 import { buildAuthorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions } from './authorization-request.ts';
 import { ConsentDriver, type AuthorizeOptions, type BrowserAuthorization } from './browser/driver.ts';
-import { suiteConfig, type SuiteConfig } from './config.ts';
+import type { SuiteConfig } from './config.ts';
 import { recordAttachment, recordEvidence, replayEvidence, withEvidence } from './evidence.ts';
 import { configureHttp, type Exchange } from './http.ts';
+import { injectedConfig } from './run/handover.ts';
+import { exitPromptlyOnSignals } from './run/lifecycle.ts';
 import { tokenEndpoint, tokenSetOf, type TokenSet } from './token-endpoint.ts';
 
 export interface BrowserFlow extends BrowserAuthorization {
@@ -35,13 +37,16 @@ const once = <T>(create: () => T): (() => T) => {
 };
 
 export const config = once((): SuiteConfig => {
-  const c = suiteConfig();
-  configureHttp({ timeoutMs: c.httpTimeoutMs });
+  const c = injectedConfig();
+  configureHttp({ timeoutMs: c.httpTimeoutMs, fullApiBodies: c.evidenceFullBodies });
   return c;
 });
 export const token = once(() => tokenEndpoint(config()));
 export const api = once(() => resourceApi(config()));
-const driver = once(() => ConsentDriver.launch(config(), { sessionFile: process.env.PLEO_SESSION_FILE || undefined }));
+const driver = once(() => {
+  exitPromptlyOnSignals();
+  return ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile, handleSignals: false });
+});
 
 /** Runs an authorization request in the browser and records it as evidence. */
 export async function authorize(options: AuthorizationRequestOptions & AuthorizeOptions = {}): Promise<BrowserFlow> {

@@ -13,9 +13,8 @@ import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
 import { redact, redactedExcerpt } from '../secrets.ts';
-import { nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type ScreenSelectors } from './login-page.ts';
+import { invalidCssSelectors, nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type Screen, type ScreenSelectors } from './login-page.ts';
 import { RedirectTrap } from './redirect-trap.ts';
-import { resolveBrowser } from './resolve.ts';
 
 const MAX_SCREENS = 8;
 
@@ -25,6 +24,18 @@ export interface AuthorizeOptions {
   screenshot?: boolean;
   /** Stop as soon as the consent screen (or the redirect) is reached: used to log in only. */
   stopAtConsent?: boolean;
+  /** Called for each login or consent screen reached: the request itself was accepted. */
+  onScreen?: (screen: Screen) => void;
+}
+
+export interface LaunchOptions {
+  /** Start with this saved login session (config.browser.sessionFile in the checks' worker). */
+  sessionFile?: string;
+  /**
+   * Let Playwright close the browser and exit on SIGINT/SIGTERM/SIGHUP (its default). The runner
+   * and the checks' worker pass false: they end the browser themselves (support/run/lifecycle.ts).
+   */
+  handleSignals?: boolean;
 }
 
 export interface ErrorPage {
@@ -62,7 +73,7 @@ function hostResolverRules(config: SuiteConfig): string[] {
 }
 
 export class ConsentDriver {
-  private readonly selectors: ScreenSelectors = screenSelectors();
+  private readonly selectors: ScreenSelectors;
   private readonly timeout = playwrightConfig.use.navigationTimeout;
   private tab: Promise<{ page: Page; trap: RedirectTrap }> | undefined;
 
@@ -70,21 +81,35 @@ export class ConsentDriver {
     private readonly browser: Browser,
     private readonly context: BrowserContext,
     private readonly config: SuiteConfig,
-    private readonly artifactsDir: string,
-  ) {}
+  ) {
+    this.selectors = screenSelectors(config.browser.selectors);
+  }
 
-  static async launch(config: SuiteConfig, options: { sessionFile?: string; artifactsDir?: string } = {}): Promise<ConsentDriver> {
-    const { executablePath } = resolveBrowser();
-    const { launchOptions, headless } = playwrightConfig.use;
+  private get artifactsDir(): string {
+    return this.config.browser.artifactsDir;
+  }
+
+  static async launch(config: SuiteConfig, options: LaunchOptions = {}): Promise<ConsentDriver> {
+    const { launchOptions } = playwrightConfig.use;
+    const handleSignals = options.handleSignals ?? true;
     const browser = await chromium.launch({
       ...launchOptions,
-      executablePath,
-      headless,
+      executablePath: config.browser.executablePath,
+      headless: !config.browser.headed,
       args: [...launchOptions.args, ...hostResolverRules(config)],
+      handleSIGINT: handleSignals,
+      handleSIGTERM: handleSignals,
+      handleSIGHUP: handleSignals,
     });
     const context = await browser.newContext({ storageState: options.sessionFile, bypassCSP: playwrightConfig.use.bypassCSP });
     context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
-    return new ConsentDriver(browser, context, config, options.artifactsDir ?? process.env.PLEO_ARTIFACTS_DIR ?? 'reports');
+    return new ConsentDriver(browser, context, config);
+  }
+
+  /** The configured login-form selectors that are not valid CSS, checked before any navigation. */
+  async invalidSelectors(): Promise<Array<keyof SuiteConfig['browser']['selectors']>> {
+    const { page } = await (this.tab ??= this.openTab());
+    return invalidCssSelectors(page, this.config.browser.selectors);
   }
 
   /** Runs one authorization request through the browser. */
@@ -122,6 +147,7 @@ export class ConsentDriver {
         if (screen === undefined) {
           throw new BrowserFlowError(`The authorization request neither redirected to ${redirectOrigin} nor showed a login or consent screen within ${this.timeout} ms (stopped at ${page.url()})`, await this.failureScreenshot(page, 'authorization-stuck'));
         }
+        options.onScreen?.(screen);
         if (screen === 'consent') {
           result.consentShown = true;
           if (options.stopAtConsent) return result;
@@ -154,8 +180,8 @@ export class ConsentDriver {
   }
 
   /** Logs in through a real authorization request, stopping at the consent screen (no code is issued). */
-  async logIn(request: AuthorizationRequest): Promise<BrowserAuthorization> {
-    return this.authorize(request, { stopAtConsent: true });
+  async logIn(request: AuthorizationRequest, options: Pick<AuthorizeOptions, 'onScreen'> = {}): Promise<BrowserAuthorization> {
+    return this.authorize(request, { ...options, stopAtConsent: true });
   }
 
   /** Saves the login session (cookies) for reuse by other processes; the file is readable by its owner only. */

@@ -1,9 +1,19 @@
 /**
  * How the driver recognises and fills the login and consent screens. The defaults fit a plain
- * email/password form and Allow/Deny buttons; each can be overridden from the environment for
- * an authorization server whose screens differ.
+ * email/password form and Allow/Deny buttons; each can be overridden in the configuration
+ * (config.browser.selectors) for an authorization server whose screens differ.
  */
 import type { Page } from 'playwright';
+import type { ScreenSelectorSettings } from '../config.ts';
+
+export const DEFAULT_SCREEN_SELECTORS: ScreenSelectorSettings = {
+  email: 'input[type=email], input[name=email], input[name=username]',
+  password: 'input[type=password]',
+  submit: 'button[type=submit], input[type=submit]',
+  allow: '^\\s*(allow|approve|accept|authori[sz]e|continue)\\s*$',
+  deny: '^\\s*(deny|cancel|reject|decline)\\s*$',
+  error: '[role=alert], .error, .alert',
+};
 
 export interface ScreenSelectors {
   email: string;
@@ -14,16 +24,18 @@ export interface ScreenSelectors {
   error: string;
 }
 
-export function screenSelectors(env: NodeJS.ProcessEnv = process.env): ScreenSelectors {
-  const pick = (name: string, fallback: string) => env[name]?.trim() || fallback;
-  return {
-    email: pick('PLEO_LOGIN_EMAIL_SELECTOR', 'input[type=email], input[name=email], input[name=username]'),
-    password: pick('PLEO_LOGIN_PASSWORD_SELECTOR', 'input[type=password]'),
-    submit: pick('PLEO_LOGIN_SUBMIT_SELECTOR', 'button[type=submit], input[type=submit]'),
-    allow: new RegExp(pick('PLEO_CONSENT_ALLOW_PATTERN', '^\\s*(allow|approve|accept|authori[sz]e|continue)\\s*$'), 'i'),
-    deny: new RegExp(pick('PLEO_CONSENT_DENY_PATTERN', '^\\s*(deny|cancel|reject|decline)\\s*$'), 'i'),
-    error: pick('PLEO_LOGIN_ERROR_SELECTOR', '[role=alert], .error, .alert'),
-  };
+/** The configured selectors, with the consent buttons' patterns compiled (case-insensitive). */
+export function screenSelectors(settings: ScreenSelectorSettings): ScreenSelectors {
+  return { ...settings, allow: new RegExp(settings.allow, 'i'), deny: new RegExp(settings.deny, 'i') };
+}
+
+/** The login form's CSS selectors that the page's own CSS engine rejects (run in any page, e.g. about:blank). */
+export async function invalidCssSelectors(page: Page, settings: ScreenSelectorSettings): Promise<Array<keyof ScreenSelectorSettings>> {
+  const { email, password, submit, error } = settings;
+  const script = `Object.entries(${JSON.stringify({ email, password, submit, error })}).filter(([, selector]) => {
+    try { document.querySelectorAll(selector); return false; } catch { return true; }
+  }).map(([name]) => name)`;
+  return (await page.evaluate(script)) as Array<keyof ScreenSelectorSettings>;
 }
 
 export type Screen = 'login' | 'consent';

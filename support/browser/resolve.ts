@@ -1,9 +1,9 @@
 /**
- * Which Chromium to launch: an explicit PLEO_BROWSER_PATH first, then Playwright's own download,
+ * Which Chromium to launch: an explicit path (PLEO_BROWSER_PATH) first, then Playwright's own download,
  * then a browser installed on the system (Debian's `chromium` where Playwright cannot download).
  */
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright';
+import { createRequire } from 'node:module';
 
 const SYSTEM_BROWSERS = [
   '/usr/bin/chromium',
@@ -26,12 +26,14 @@ export class BrowserNotFoundError extends Error {
   }
 }
 
-export function resolveBrowser(env: NodeJS.ProcessEnv = process.env): ResolvedBrowser {
-  const explicit = env.PLEO_BROWSER_PATH?.trim();
+/** `explicit` is PLEO_BROWSER_PATH, if set. */
+export function resolveBrowser(explicit?: string): ResolvedBrowser {
   if (explicit) {
     if (!existsSync(explicit)) throw new BrowserNotFoundError(`PLEO_BROWSER_PATH points at ${explicit}, which does not exist`);
     return { executablePath: explicit, source: 'PLEO_BROWSER_PATH' };
   }
+  // Loaded only here: Playwright takes seconds to load, and a run with a bad setting must end at once.
+  const { chromium } = createRequire(import.meta.url)('playwright') as typeof import('playwright');
   const bundled = chromium.executablePath();
   if (bundled && existsSync(bundled)) return { executablePath: bundled, source: 'playwright' };
   const system = SYSTEM_BROWSERS.find((path) => existsSync(path));

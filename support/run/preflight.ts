@@ -1,25 +1,30 @@
 /**
  * Fail fast, with one clear message, when the run cannot produce verdicts: the target is
- * unreachable, the client's credentials are refused, or the test user cannot log in.
+ * unreachable, the client's credentials are refused, a screen selector is not valid CSS, the
+ * authorization request (redirect URI, scopes) is refused, or the test user cannot log in.
  * A StartupError ends the run with exit code 2 instead of a wall of failing checks.
  */
 import { buildAuthorizationRequest } from '../authorization-request.ts';
-import { ConsentDriver } from '../browser/driver.ts';
+import { ConsentDriver, type BrowserAuthorization } from '../browser/driver.ts';
 import { rawClientBasicAuth } from '../client-auth.ts';
-import type { SuiteConfig } from '../config.ts';
+import { SELECTOR_VARIABLES, type SuiteConfig } from '../config.ts';
 import { send, TransportError } from '../http.ts';
 import { redact } from '../secrets.ts';
 import { tokenEndpoint } from '../token-endpoint.ts';
+import { StartupError } from './errors.ts';
+import type { Progress } from './progress.ts';
 
-export class StartupError extends Error {
-  override name = 'StartupError';
+export interface PreflightOptions {
+  progress: Progress;
+  /** Registers a close for the end of the run (an interrupted run closes the browser too); returns "close now". */
+  closeAtEnd?: (close: () => Promise<void>) => () => Promise<void>;
 }
 
-async function reachable(url: string, what: string): Promise<void> {
+async function reachable(url: string, variable: string): Promise<void> {
   try {
     await send({ method: 'GET', url });
   } catch (error) {
-    if (error instanceof TransportError) throw new StartupError(`The ${what} is unreachable: ${error.message}. Check ${what === 'API' ? 'PLEO_API_URL' : 'PLEO_AUTH_URL'} and your network.`);
+    if (error instanceof TransportError) throw new StartupError(`${url} is unreachable: ${error.message}. Check ${variable} and your network.`);
     throw error;
   }
 }
@@ -30,34 +35,73 @@ async function clientCredentialsWork(config: SuiteConfig): Promise<string[]> {
   const encoded = await token.probeClientAuth();
   if (encoded.verdict === 'authenticated') return [];
   if (encoded.verdict === 'inconclusive') {
-    return [`notice: could not confirm the client credentials up front (the token endpoint answered HTTP ${encoded.exchange.response.status}); continuing`];
+    return [`could not confirm the client credentials up front (the token endpoint answered HTTP ${encoded.exchange.response.status}); continuing`];
   }
   const raw = await token.probeClientAuth(rawClientBasicAuth(config.clientId, config.clientSecret));
   if (raw.verdict === 'authenticated') {
-    return ['notice: the client authenticates only WITHOUT the RFC 6749 §2.3.1 form-urlencoding of its credentials; CA-01 will report it'];
+    return ['the client authenticates only WITHOUT the RFC 6749 §2.3.1 form-urlencoding of its credentials; CA-01 will report it'];
   }
   throw new StartupError(`The token endpoint refused the client credentials (invalid_client). Check PLEO_CLIENT_ID (${config.clientId}) and PLEO_CLIENT_SECRET.`);
 }
 
-/** Logs the test user in once and saves the session for the checks to reuse. */
-async function logIn(config: SuiteConfig, sessionFile: string, artifactsDir: string): Promise<void> {
-  const driver = await ConsentDriver.launch(config, { artifactsDir });
+/** The authorization server's refusal of the request itself, if it refused it. */
+function refusal(config: SuiteConfig, result: BrowserAuthorization): StartupError | undefined {
+  if (result.errorPage) {
+    return new StartupError(`The authorization server refused the authorization request with HTTP ${result.errorPage.status}: "${result.errorPage.text}". Check PLEO_CLIENT_ID, PLEO_REDIRECT_URI and PLEO_SCOPES.`);
+  }
+  const error = result.outcome?.error;
+  if (!error) return undefined;
+  const answer = redact(`error=${error}${result.outcome?.errorDescription ? ` ("${result.outcome.errorDescription}")` : ''}`);
+  if (error === 'invalid_scope') {
+    return new StartupError(`The authorization server refused the scopes in PLEO_SCOPES ("${config.scopes.join(' ')}"): ${answer}.`);
+  }
+  return new StartupError(`The authorization server refused the authorization request: ${answer}. Check PLEO_CLIENT_ID, PLEO_REDIRECT_URI and PLEO_SCOPES.`);
+}
+
+async function checkSelectors(config: SuiteConfig, driver: ConsentDriver): Promise<void> {
+  const invalid = await driver.invalidSelectors();
+  if (invalid.length) {
+    throw new StartupError(invalid.map((name) => `${SELECTOR_VARIABLES[name]} is not a valid CSS selector: "${config.browser.selectors[name]}"`).join('; '));
+  }
+}
+
+/** Logs the test user in once and saves the session (config.browser.sessionFile) for the checks to reuse. */
+async function logIn(config: SuiteConfig, { progress, closeAtEnd = (close) => close }: PreflightOptions): Promise<void> {
+  const sessionFile = config.browser.sessionFile;
+  if (!sessionFile) throw new Error('config.browser.sessionFile is not set: the preflight has nowhere to save the login');
+  let close: () => Promise<void> = async () => undefined;
   try {
-    const { errorPage } = await driver.logIn(await buildAuthorizationRequest(config));
-    if (errorPage) throw new StartupError(`The authorization server refused the authorization request with HTTP ${errorPage.status}: "${errorPage.text}". Check PLEO_CLIENT_ID, PLEO_REDIRECT_URI and PLEO_SCOPES.`);
-    await driver.saveSession(sessionFile);
+    const driver = await progress.step('browser started', () => ConsentDriver.launch(config, { handleSignals: false }));
+    close = closeAtEnd(() => driver.close());
+    await progress.step('screen selectors are valid CSS', () => checkSelectors(config, driver));
+    let screenReached!: () => void;
+    const requestAccepted = new Promise<void>((resolve) => (screenReached = resolve));
+    const refused = (result: BrowserAuthorization) => {
+      const error = refusal(config, result);
+      if (error) throw error;
+      return result;
+    };
+    const flow = driver.logIn(await buildAuthorizationRequest(config), { onScreen: () => screenReached() }).then(refused);
+    // A login or consent screen means the request (client, redirect URI, scopes) was accepted.
+    await progress.step('authorization request accepted (client, redirect URI, scopes)', () => Promise.race([requestAccepted, flow]));
+    await progress.step('test user logged in', async () => {
+      await flow;
+      await driver.saveSession(sessionFile);
+    });
   } catch (error) {
     if (error instanceof StartupError) throw error;
     throw new StartupError(redact((error as Error).message));
   } finally {
-    await driver.close();
+    await close();
   }
 }
 
-export async function preflight(config: SuiteConfig, options: { sessionFile: string; artifactsDir: string }): Promise<string[]> {
-  await reachable(config.authorizeUrl, 'authorization server');
-  await reachable(config.apiUrl, 'API');
-  const notices = await clientCredentialsWork(config);
-  await logIn(config, options.sessionFile, options.artifactsDir);
-  return notices;
+export async function preflight(config: SuiteConfig, options: PreflightOptions): Promise<void> {
+  await options.progress.step('hosts reachable (authorization server, API)', async () => {
+    await reachable(config.authorizeUrl, 'PLEO_AUTH_URL');
+    await reachable(config.apiUrl, 'PLEO_API_URL');
+  });
+  const notices = await options.progress.step('client credentials accepted', () => clientCredentialsWork(config));
+  notices.forEach(options.progress.note);
+  await logIn(config, options);
 }

@@ -1,38 +1,90 @@
 /**
- * The variables a run uses: from `.env.NAME` files for a named target, or from a freshly
- * started stand-in (with the profile that `.env.staging` declares, since the stand-in emulates
- * staging) when no --env is given.
+ * The target of a run and its variables: a target described by `.env.NAME` files, or a local
+ * target started for the run (the stand-in, with the profile `.env.staging` declares since it
+ * emulates staging, or the node-oauth server).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parse } from 'dotenv';
-import { loadEnvFiles } from '../config.ts';
+import { isRunSetting, loadEnvFiles } from '../config.ts';
+import type { RunnerOptions } from './cli-args.ts';
+import { StartupError } from './errors.ts';
 
-const TARGET_SPECIFIC = /^PLEO_(AUTH_URL|API_URL|ISSUER|[A-Z_]*_PATH$|CLIENT_|REDIRECT_URI|SCOPES|LOGIN_|API_KEY|CONSENT_)/;
+type Environment = Record<string, string | undefined>;
 
-export interface LocalTarget {
+export interface Target {
+  /** 'local', 'local[fault,…]', 'local{mode,…}', 'node-oauth', or the --env name. */
+  label: string;
+  env: Record<string, string>;
+  /** The env files read, for a described target. */
+  files: string[];
+}
+
+export interface TargetOptions {
+  /** The environment of the run (process.env): its values win over a described target's files. */
+  environment: Environment;
+  /** Where .env.NAME files are looked for. */
+  envDir: string;
+  /** The project's folder, which holds .env.staging. */
+  projectDir: string;
+  /** Registers the local target's close for the end of the run. */
+  closeAtEnd: (close: () => Promise<void>) => unknown;
+}
+
+interface LocalServer {
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
+/** The contract of fixtures/node-oauth/index.ts. */
+type StartNodeOAuth = (options?: { ledgerFile?: string }) => Promise<LocalServer & { authUrl: string; apiUrl: string }>;
+
+const NODE_OAUTH = new URL('../../fixtures/node-oauth/index.ts', import.meta.url);
+
 /** The profile declared for staging: the local stand-in is held to the same expectations. */
-function stagingProfile(dir: string): Record<string, string> {
-  const file = `${dir}/.env.staging`;
+function stagingProfile(projectDir: string): Record<string, string> {
+  const file = resolve(projectDir, '.env.staging');
   if (!existsSync(file)) return {};
   return Object.fromEntries(Object.entries(parse(readFileSync(file))).filter(([key]) => key.startsWith('PLEO_PROFILE_')));
 }
 
-export async function localTargetEnv(faults: string[], dir = process.cwd()): Promise<LocalTarget> {
-  // Imported lazily: only a local run needs the stand-in (and its oidc-provider).
-  const { startStandIn } = await import('../../fixtures/stand-in/index.ts');
-  const standIn = await startStandIn({ faults, ledgerFile: process.env.PLEO_STAND_IN_LEDGER || undefined });
-  // Run settings from the environment apply (PLEO_STRICT, PLEO_PROFILE_* …); another target's
-  // endpoints, credentials and screen selectors, exported for staging, must not leak in.
-  const fromEnvironment = Object.fromEntries(Object.entries(process.env).filter(
-    (e): e is [string, string] => e[1] !== undefined && !TARGET_SPECIFIC.test(e[0])));
-  return { env: { ...stagingProfile(dir), ...fromEnvironment, ...standIn.env }, close: () => standIn.close() };
+/** Of the environment, only run settings apply to a local target: its endpoints, credentials and screens are its own. */
+function runSettings(environment: Environment): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined && isRunSetting(e[0])));
 }
 
-export function namedTargetEnv(name: string, dir = process.cwd()): { env: Record<string, string>; files: string[] } {
-  const { vars, files } = loadEnvFiles(name, dir);
-  return { env: vars, files };
+function standInLabel(options: RunnerOptions): string {
+  return `local${options.faults.length ? `[${options.faults.join(',')}]` : ''}${options.modes.length ? `{${options.modes.join(',')}}` : ''}`;
+}
+
+async function startStandIn(options: RunnerOptions, ledgerFile: string | undefined): Promise<LocalServer> {
+  // Imported lazily: only a local run needs the stand-in (and its oidc-provider).
+  const { startStandIn } = await import('../../fixtures/stand-in/index.ts');
+  return startStandIn({ faults: options.faults, modes: options.modes, ledgerFile });
+}
+
+async function startNodeOAuth(ledgerFile: string | undefined): Promise<LocalServer> {
+  if (!existsSync(NODE_OAUTH)) {
+    throw new StartupError('--target node-oauth needs fixtures/node-oauth/index.ts, which this checkout does not have');
+  }
+  const { startNodeOAuth } = (await import(NODE_OAUTH.href)) as { startNodeOAuth: StartNodeOAuth };
+  return startNodeOAuth({ ledgerFile });
+}
+
+export async function startTarget(options: RunnerOptions, target: TargetOptions): Promise<Target> {
+  if (options.env) {
+    const { vars, files } = loadEnvFiles(options.env, target.envDir, target.environment);
+    return { label: options.env, env: vars, files };
+  }
+  const ledgerFile = target.environment.PLEO_STAND_IN_LEDGER || undefined;
+  const standIn = options.target === 'stand-in';
+  const server = await (standIn ? startStandIn(options, ledgerFile) : startNodeOAuth(ledgerFile)).catch((error: Error) => {
+    throw error instanceof StartupError ? error : new StartupError(`the local target ${options.target} did not start: ${error.message}`);
+  });
+  target.closeAtEnd(() => server.close());
+  return {
+    label: standIn ? standInLabel(options) : options.target,
+    env: { ...(standIn ? stagingProfile(target.projectDir) : {}), ...server.env, ...runSettings(target.environment) },
+    files: [],
+  };
 }

@@ -1,0 +1,129 @@
+/**
+ * Bad input ends a run with one clear message and exit code 2, in seconds: each case runs the
+ * real runner (`tsx scripts/run.ts`) in a subprocess and checks the exit code, that the message
+ * names the flag or setting, that there is one message and no stack trace, and the wall time.
+ *
+ * Cases that need a target point `--env` at an env file holding the settings of a stand-in
+ * started here, with one setting spoiled. Time limits: 5 s for mistakes found before any target
+ * is contacted, 20 s for those that need the stand-in and a browser; both on top of the time tsx
+ * itself takes to start on this machine (measured once), so that a loaded machine does not fail them.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startStandIn } from '../fixtures/stand-in/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const RUN = join(ROOT, 'scripts', 'run.ts');
+const FAST_S = 5;
+const WITH_TARGET_S = 20;
+
+interface Case {
+  name: string;
+  args: string[];
+  /** Replaces or removes (undefined) settings of the stand-in's env file, which --env good-target names. */
+  env?: Record<string, string | undefined>;
+  /** What the message must contain. */
+  names: string[];
+  limitS: number;
+}
+
+export interface CaseResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+interface Outcome {
+  code: number | null;
+  output: string;
+  seconds: number;
+}
+
+/** The environment of a subprocess: ours without PLEO_ variables, which would win over the env files. */
+function childEnvironment(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PLEO_') || name === 'PLEO_BROWSER_PATH'));
+  return { ...env, FORCE_COLOR: '0' };
+}
+
+function run(command: string, args: string[], cwd: string, timeoutS: number): Promise<Outcome> {
+  return new Promise((done) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    // A hung run is killed well after its limit, so that it is reported rather than waited for.
+    const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 30) * 1000);
+    child.once('close', (code) => {
+      clearTimeout(killer);
+      done({ code, output, seconds: (performance.now() - started) / 1000 });
+    });
+  });
+}
+
+/** An env file in dotenv syntax (double quotes, so `#` and spaces survive). */
+function envFile(vars: Record<string, string | undefined>): string {
+  return Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join('\n');
+}
+
+function judge(c: Case, outcome: Outcome, startupS: number): CaseResult {
+  const limit = c.limitS + startupS;
+  const problems = [
+    ...(outcome.code === 2 ? [] : [`exit code ${outcome.code}, not 2`]),
+    ...c.names.filter((name) => !outcome.output.includes(name)).map((name) => `the message does not name ${name}`),
+    ...((outcome.output.match(/Cannot run the suite:/g) ?? []).length === 1 ? [] : ['not exactly one "Cannot run the suite" message']),
+    ...(/\n\s+at .+:\d+:\d+/.test(outcome.output) ? ['a stack trace was printed'] : []),
+    ...(outcome.seconds <= limit ? [] : [`took ${outcome.seconds.toFixed(1)} s, over ${limit.toFixed(1)} s`]),
+  ];
+  // The message's first line, and the list of problems a configuration error adds.
+  const [first, ...rest] = outcome.output.slice(outcome.output.indexOf('Cannot run the suite:')).split('\n');
+  const message = [first, ...rest.slice(0, rest.findIndex((line) => !line.startsWith('  - ')))].join(' ');
+  return {
+    name: c.name,
+    ok: problems.length === 0,
+    detail: problems.length
+      ? `${problems.join('; ')}\n${outcome.output.slice(-1500)}`
+      : `exit 2 in ${outcome.seconds.toFixed(1)} s (limit ${c.limitS} s + ${startupS.toFixed(1)} s tsx start-up): ${message}`,
+  };
+}
+
+export async function badInputCases(): Promise<CaseResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pleo-bad-input-'));
+  const standIn = await startStandIn();
+  try {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    mkdirSync(join(dir, '.env.unreadable'));
+    const cases: Case[] = [
+      { name: 'unknown flag', args: ['--frobnicate'], names: ['--frobnicate'], limitS: FAST_S },
+      { name: 'typo of a flag (--stric)', args: ['--stric'], names: ['--stric', '--strict'], limitS: FAST_S },
+      { name: 'unknown fault', args: ['--fault', 'nosuch'], names: ['fault', 'nosuch'], limitS: FAST_S },
+      { name: 'unknown mode', args: ['--mode', 'nosuch'], names: ['mode', 'nosuch'], limitS: FAST_S },
+      { name: 'unwritable --out', args: ['--out', join(file, 'out')], names: ['--out', 'ENOTDIR'], limitS: FAST_S },
+      { name: 'missing --env file', args: ['--env', 'nosuch'], names: ['.env.nosuch'], limitS: FAST_S },
+      { name: 'unreadable --env file', args: ['--env', 'unreadable'], names: ['.env.unreadable', 'cannot read'], limitS: FAST_S },
+      { name: 'URL without a scheme', args: ['--env', 'good-target'], env: { PLEO_AUTH_URL: standIn.authUrl.replace('http://', '') }, names: ['PLEO_AUTH_URL'], limitS: FAST_S },
+      { name: 'ftp: URL', args: ['--env', 'good-target'], env: { PLEO_API_URL: 'ftp://127.0.0.1/' }, names: ['PLEO_API_URL', 'http: or https:'], limitS: FAST_S },
+      { name: 'javascript: redirect URI', args: ['--env', 'good-target'], env: { PLEO_REDIRECT_URI: 'javascript:alert(1)' }, names: ['PLEO_REDIRECT_URI'], limitS: FAST_S },
+      { name: 'invalid regular expression', args: ['--env', 'good-target'], env: { PLEO_CONSENT_ALLOW_PATTERN: '(allow' }, names: ['PLEO_CONSENT_ALLOW_PATTERN', 'regular expression'], limitS: FAST_S },
+      { name: 'missing required variable', args: ['--env', 'good-target'], env: { PLEO_CLIENT_ID: undefined }, names: ['PLEO_CLIENT_ID is not set'], limitS: FAST_S },
+      { name: 'invalid CSS selector', args: ['--env', 'good-target'], env: { PLEO_LOGIN_EMAIL_SELECTOR: 'input[[' }, names: ['PLEO_LOGIN_EMAIL_SELECTOR', 'CSS selector'], limitS: WITH_TARGET_S },
+      { name: 'scope the server refuses', args: ['--env', 'good-target'], env: { PLEO_SCOPES: 'users:read no-such:scope' }, names: ['PLEO_SCOPES', 'invalid_scope'], limitS: WITH_TARGET_S },
+    ];
+    const startup = await run(TSX, ['-e', '0'], dir, FAST_S);
+    const results: CaseResult[] = [];
+    // One at a time: the time limits mean little when the cases compete for the machine.
+    for (const c of cases) {
+      writeFileSync(join(dir, '.env.good-target.local'), envFile({ ...standIn.env, ...c.env }), { mode: 0o600 });
+      const outcome = await run(TSX, [RUN, ...c.args, ...(c.args.includes('--out') ? [] : ['--out', join(dir, 'out')])], dir, c.limitS);
+      results.push(judge(c, outcome, startup.seconds));
+    }
+    return results;
+  } finally {
+    await standIn.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
