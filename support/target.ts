@@ -89,7 +89,10 @@ function sharedFixture<T, A extends unknown[]>(make: (...args: A) => Promise<T>)
 }
 
 /** The run's one fixture login and code exchange, as it happened (AZ-01, PK-01, TK-01, CA-01 …). */
-export const shared = sharedFixture(() => authorizeAndExchange({ screenshot: true }));
+export const shared = sharedFixture(() => {
+  fixtureMadeAt = checksRun.length;
+  return authorizeAndExchange({ screenshot: true });
+});
 
 // ---- the live shared family ------------------------------------------------------------------
 
@@ -108,20 +111,37 @@ interface LiveFamily {
   provenAlive: boolean;
   /** `checksStarted` when it was last known alive. */
   verifiedAt: number;
-  /** How many checks had run when it was made: the suspects if it dies are those after. */
-  madeAfter: number;
+  /** How many checks had started when it was made: the suspects, if it dies, are those after. */
+  madeAt: number;
 }
 
 let family: LiveFamily | undefined;
+/** How many checks had started when the run's fixture exchange was made. */
+let fixtureMadeAt = 0;
 
 async function accepted(tokens: TokenSet): Promise<boolean> {
   return (await api().probe({ bearer: tokens.accessToken })).response.status < 400;
 }
 
-async function establish(): Promise<LiveFamily | undefined> {
-  const tokens = family === undefined ? (await shared()).tokens : (await authorizeAndExchange()).tokens;
+const revokedBy = (suspects: string[]) =>
+  `the shared token family was revoked after other checks ran (${suspects.join(', ')}): this server ties token families together (for example one grant per user and client, with consent remembered), so a destructive check on its own family revoked the shared one. A new family was made for this check.`;
+
+/** A new family from a new authorization. */
+async function freshFamily(): Promise<LiveFamily | undefined> {
+  const { tokens } = await authorizeAndExchange();
+  return tokens && { tokens, provenAlive: await accepted(tokens), verifiedAt: checksStarted, madeAt: checksRun.length };
+}
+
+/** The family a reader gets first: the fixture's own, unless a check that ran since revoked it. */
+async function firstFamily(note: (message: string) => void): Promise<LiveFamily | undefined> {
+  const { tokens } = await shared();
   if (!tokens) return undefined;
-  return { tokens, provenAlive: await accepted(tokens), verifiedAt: checksStarted, madeAfter: checksRun.length };
+  const alive = await accepted(tokens);
+  const suspects = checksRun.slice(fixtureMadeAt, -1);
+  // Dead from the start, with no other check in between: a finding the checks that use it report.
+  if (alive || suspects.length === 0) return { tokens, provenAlive: alive, verifiedAt: checksStarted, madeAt: fixtureMadeAt };
+  note(revokedBy(suspects));
+  return freshFamily();
 }
 
 /**
@@ -130,12 +150,11 @@ async function establish(): Promise<LiveFamily | undefined> {
  * fixture exchange issued no tokens (the owning checks report why).
  */
 export async function liveFamily(note: (message: string) => void): Promise<TokenSet | undefined> {
-  family ??= await establish();
+  family ??= await firstFamily(note);
   if (!family) return undefined;
   if (family.provenAlive && family.verifiedAt < checksStarted && !(await accepted(family.tokens))) {
-    const suspects = checksRun.slice(family.madeAfter, -1);
-    note(`the shared token family was revoked after other checks ran (${suspects.join(', ') || 'none'}): this server ties token families together (for example one grant per user and client, with consent remembered), so a destructive check on its own family revoked the shared one. A new family was made for this check.`);
-    family = await establish();
+    note(revokedBy(checksRun.slice(family.madeAt, -1)));
+    family = await freshFamily();
     if (!family) return undefined;
   }
   family.verifiedAt = checksStarted;
