@@ -139,7 +139,7 @@ async function main(): Promise<number> {
   const faultNames = Object.keys(FAULTS);
   console.log(`\n== 4. the suite against each of ${faultNames.length} faults (strict, ${width} at a time)`);
   const faultRuns = await inParallel(faultNames, width, async (fault) => {
-    const run = await runSuite(`fault-${fault}`, ['--strict', '--fault', fault], FAULTS[fault].env);
+    const run = await runSuite(`fault-${fault}`, ['--strict', '--fault', fault, ...(FAULTS[fault].args ?? [])], FAULTS[fault].env);
     // In strict mode a warning fails the run too: a SHOULD-level fault is caught by its warning.
     const failed = [...idsWith(run.report, 'FAILURE'), ...idsWith(run.report, 'WARNING')].sort();
     const declared = [...FAULTS[fault].catches];
