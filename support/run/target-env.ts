@@ -1,7 +1,7 @@
 /**
  * The target of a run and its variables: a target described by `.env.NAME` files, or a local
- * target started for the run (the stand-in, with the profile `.env.staging` declares since it
- * emulates staging, or the node-oauth server).
+ * target started for the run (the stand-in, which emulates staging, or the node-oauth server), held
+ * to the profile `.env.staging` declares.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -41,7 +41,7 @@ type StartNodeOAuth = (options?: { ledgerFile?: string }) => Promise<LocalServer
 
 const NODE_OAUTH = new URL('../../fixtures/node-oauth/index.ts', import.meta.url);
 
-/** The profile declared for staging: the local stand-in is held to the same expectations. */
+/** The profile declared for staging: the local targets are held to the same expectations. */
 function stagingProfile(projectDir: string): Record<string, string> {
   const file = resolve(projectDir, '.env.staging');
   if (!existsSync(file)) return {};
@@ -84,7 +84,8 @@ export async function startTarget(options: RunnerOptions, target: TargetOptions)
   target.closeAtEnd(() => server.close());
   return {
     label: standIn ? standInLabel(options) : options.target,
-    env: { ...(standIn ? stagingProfile(target.projectDir) : {}), ...server.env, ...runSettings(target.environment) },
+    // Both local targets are held to the profile .env.staging declares: their deviations from it are findings.
+    env: { ...stagingProfile(target.projectDir), ...server.env, ...runSettings(target.environment) },
     files: [],
   };
 }
