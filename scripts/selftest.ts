@@ -89,8 +89,8 @@ async function inParallel<T, R>(items: T[], width: number, work: (item: T) => Pr
   return results;
 }
 
-const idsWith = (report: ChecksReport | undefined, status: string) =>
-  (report?.checks ?? []).filter((c) => c.status === status && c.id).map((c) => c.id!).sort();
+const idsWith = (report: ChecksReport | undefined, status: string, failure?: 'assertion' | 'infrastructure') =>
+  (report?.checks ?? []).filter((c) => c.status === status && c.id && (!failure || c.failure === failure)).map((c) => c.id!).sort();
 
 const counts = (run: RunResult) => {
   const s = run.report?.summary;
@@ -141,7 +141,9 @@ async function main(): Promise<number> {
   const faultRuns = await inParallel(faultNames, width, async (fault) => {
     const run = await runSuite(`fault-${fault}`, ['--strict', '--fault', fault, ...(FAULTS[fault].args ?? [])], FAULTS[fault].env);
     // In strict mode a warning fails the run too: a SHOULD-level fault is caught by its warning.
-    const failed = [...idsWith(run.report, 'FAILURE'), ...idsWith(run.report, 'WARNING')].sort();
+    // A check that could not run to its end (a timeout, a transport error) has caught nothing.
+    const failed = [...idsWith(run.report, 'FAILURE', 'assertion'), ...idsWith(run.report, 'WARNING')].sort();
+    const broken = idsWith(run.report, 'FAILURE', 'infrastructure');
     const declared = [...FAULTS[fault].catches];
     const missed = declared.filter((id) => !failed.includes(id));
     const row = {
@@ -151,10 +153,11 @@ async function main(): Promise<number> {
       caught: run.exitCode === 1 && missed.length === 0,
       missed,
       collateral: failed.filter((id) => !declared.includes(id)),
+      broken,
       exitCode: run.exitCode,
       seconds: Number(run.seconds.toFixed(1)),
     };
-    console.log(`${row.caught ? 'caught' : 'MISSED'}  ${fault.padEnd(38)} declared ${declared.join(',').padEnd(20)} failed ${failed.join(',') || '-'}${run.exitCode === 2 ? '  (the run could not start)' : ''}`);
+    console.log(`${row.caught ? 'caught' : 'MISSED'}  ${fault.padEnd(38)} declared ${declared.join(',').padEnd(20)} failed ${failed.join(',') || '-'}${broken.length ? `  could not run: ${broken.join(',')}` : ''}${run.exitCode === 2 ? '  (the run could not start)' : ''}`);
     return { row, run };
   });
   for (const { row } of faultRuns) verdicts.push({ name: `fault ${row.fault}`, ok: row.caught });
