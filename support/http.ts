@@ -3,7 +3,7 @@
  * credentials found in responses are registered for redaction before anything is written.
  * Bodies that may hold personal data (the resource API's) are shown by their shape only.
  */
-import { Agent, request } from 'undici';
+import { Agent, Client, request, type Dispatcher } from 'undici';
 import { shapeOf } from './body-shape.ts';
 import { recordEvidence } from './evidence.ts';
 import { registerSecretsInJson } from './secrets.ts';
@@ -22,6 +22,8 @@ export interface HttpRequest {
   body?: string;
   /** 'shape' for bodies that may hold personal data; shown in full only when so configured. */
   evidence?: BodyEvidence;
+  /** The connection pool to send on; the suite's shared one by default. */
+  dispatcher?: Dispatcher;
 }
 
 export interface HttpResponse {
@@ -99,7 +101,7 @@ export async function send(req: HttpRequest): Promise<Exchange> {
   }
   let res;
   try {
-    res = await request(req.url, { method, headers, body, dispatcher: dispatcher() });
+    res = await request(req.url, { method, headers, body, dispatcher: req.dispatcher ?? dispatcher() });
   } catch (error) {
     throw new TransportError(req.url, error);
   }
@@ -114,6 +116,19 @@ export async function send(req: HttpRequest): Promise<Exchange> {
   };
   recordEvidence({ title: `${method} ${new URL(req.url).pathname} → ${res.statusCode}`, text: formatExchange(exchange) });
   return exchange;
+}
+
+/**
+ * Runs `send` once per connection, all at once, each request on a new connection of its own to
+ * `url`'s origin, so that the server sees them truly concurrently (a race, catalog TK-06).
+ */
+export async function onSeparateConnections<T>(url: string, count: number, send: (dispatcher: Dispatcher) => Promise<T>): Promise<T[]> {
+  const clients = Array.from({ length: count }, () => new Client(new URL(url).origin, { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }));
+  try {
+    return await Promise.all(clients.map(send));
+  } finally {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { clientBasicAuth } from './client-auth.ts';
 import type { SuiteConfig } from './config.ts';
 import { send, type Exchange } from './http.ts';
+import type { Dispatcher } from 'undici';
 
 export interface TokenRequestOptions {
   /** The Authorization header; defaults to the configured client's Basic credentials. `null` sends none. */
@@ -13,6 +14,8 @@ export interface CodeExchangeOptions extends TokenRequestOptions {
   /** The PKCE verifier; `undefined` omits the parameter. */
   verifier: string | undefined;
   redirectUri?: string;
+  /** Send on this connection pool instead of the suite's shared one (see onSeparateConnections). */
+  dispatcher?: Dispatcher;
 }
 
 export interface TokenSet {
@@ -40,6 +43,7 @@ export function tokenEndpoint(config: SuiteConfig) {
           redirect_uri: options.redirectUri ?? config.redirectUri,
           code_verifier: options.verifier,
         },
+        dispatcher: options.dispatcher,
       });
     },
 

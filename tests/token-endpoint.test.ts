@@ -34,3 +34,68 @@ check('TK-04', 'a code can be redeemed only once', { level: 'MUST', refs: ['RFC6
   await sleep(1_000);
   expectOAuthError(await replay(), { status: 400, error: 'invalid_grant', because: `${because}, a second later too` }, t.cache);
 });
+
+// ---- TK-05 to TK-07: what happens to a code after its first use, under a race, and after its lifetime.
+// Their imports are kept here, with them, so that checks appended by others merge without conflicts.
+import { type CheckContext } from '../support/check.ts';
+import { onSeparateConnections } from '../support/http.ts';
+import { unrelatedVerifier } from '../support/pkce.ts';
+import { type TokenSet } from '../support/token-endpoint.ts';
+import { demand } from '../support/verdicts.ts';
+
+/** Whether a token set still works: its access token at the API, and its refresh token at the token endpoint. */
+async function stillWorks(t: CheckContext, tokens: TokenSet): Promise<{ access: boolean; refresh?: boolean }> {
+  const access = (await t.api.probe({ bearer: tokens.accessToken })).response.status < 400;
+  const refresh = tokens.refreshToken === undefined ? undefined : (await t.token.refresh(tokens.refreshToken)).response.status === 200;
+  return { access, refresh };
+}
+
+/** A fresh code, redeemed once: the code, its verifier and the tokens it gave. */
+async function redeemedCode(t: CheckContext) {
+  const { flow, tokens } = await t.authorizeAndExchange();
+  precondition(tokens, 'the first redemption of a fresh code failed (see TK-01)');
+  return { code: flow.outcome!.code!, verifier: flow.request.pkce.verifier, tokens };
+}
+
+check('TK-05', 'a replayed code revokes its tokens, an invalid replay does not', { level: 'PROFILE', refs: ['RFC6749-4.1.2', 'RFC6749-10.5'], effects: 'destructive' }, async (t) => {
+  // OAuth 2.1 §4.1.3 makes both SHOULDs; RFC 6749 §4.1.2 only asks to revoke, and the profile weighs that.
+  const { pkce } = t.config.profile;
+  const finding = (text: string) => (pkce === 'oauth21' ? t.warn(`${text} (OAuth 2.1 §4.1.3)`) : t.info(`${text}: a SHOULD of OAuth 2.1 §4.1.3, which the declared profile (PLEO_PROFILE_PKCE=${pkce}) does not apply`));
+  const because = 'a code that was already redeemed must be refused (RFC 6749 §4.1.2)';
+  // (b) first, on a code of its own: a replay with a wrong verifier is invalid, and should revoke nothing (no denial of service).
+  const b = await redeemedCode(t);
+  expectOAuthError(await t.token.exchangeCode(b.code, { verifier: await unrelatedVerifier() }), { status: 400, error: 'invalid_grant', because }, t.cache);
+  const afterInvalid = await stillWorks(t, b.tokens);
+  if (!afterInvalid.access || afterInvalid.refresh === false) finding('a replay of a redeemed code with a wrong code_verifier revoked the tokens issued from it; an invalid replay should not');
+  // (a) a valid replay: the tokens issued from the code should be revoked.
+  const a = await redeemedCode(t);
+  expectOAuthError(await t.token.exchangeCode(a.code, { verifier: a.verifier }), { status: 400, error: 'invalid_grant', because }, t.cache);
+  const afterReplay = await stillWorks(t, a.tokens);
+  if (afterReplay.access || afterReplay.refresh) finding(`after a replay of their code the tokens still work (access token ${afterReplay.access ? 'accepted' : 'refused'}, refresh token ${afterReplay.refresh ? 'accepted' : 'refused'}); they should be revoked`);
+});
+
+check('TK-06', 'of concurrent redemptions of one code at most one succeeds', { level: 'MUST', refs: ['RFC6749-4.1.2', 'RFC6749-10.5'], effects: 'destructive' }, async (t) => {
+  const { code, flow } = await t.freshCode();
+  const responses = await onSeparateConnections(t.config.tokenUrl, 10, (dispatcher) => t.token.exchangeCode(code, { verifier: flow.request.pkce.verifier, dispatcher }));
+  const successes = responses.filter((exchange) => exchange.response.status === 200).length;
+  demand(successes <= 1, 'a code must be redeemed at most once, by concurrent requests too (RFC 6749 §4.1.2, §10.5)', 'at most one HTTP 200 of 10', `${successes} × HTTP 200`);
+  if (successes === 0) t.info('none of the 10 concurrent redemptions succeeded');
+  // Rate limiting and overload answers are tolerated; every other refusal is that of a replay.
+  for (const refused of responses.filter((exchange) => ![200, 429, 503].includes(exchange.response.status))) {
+    expectOAuthError(refused, { status: 400, error: 'invalid_grant', because: 'a concurrent redemption of a code must be refused as invalid_grant (RFC 6749 §5.2)' }, t.cache);
+  }
+});
+
+const EXPIRY_SKEW_S = 5;
+
+check('TK-07', 'an expired code is refused', { level: 'MUST', refs: ['RFC6749-4.1.2'], timeout: 2 * 60 * 60 * 1000 }, async (t) => {
+  precondition(t.config.runSlow, 'a slow check: run with --slow');
+  const { pkce, codeLifetimeMaxS } = t.config.profile;
+  // FAPI 2.0 caps codes at 60 s; otherwise the declared maximum, which RFC 6749 §4.1.2 recommends keep to 10 minutes.
+  const lifetime = pkce === 'fapi2' ? Math.min(codeLifetimeMaxS, 60) : codeLifetimeMaxS;
+  t.should(lifetime <= 600, 'a code lifetime of at most 10 minutes is RECOMMENDED (RFC 6749 §4.1.2)', 'PLEO_PROFILE_CODE_LIFETIME_MAX_S <= 600', lifetime);
+  const { code, flow } = await t.freshCode();
+  await sleep((lifetime + EXPIRY_SKEW_S) * 1_000);
+  const because = `a code must be refused once its lifetime is over: ${lifetime} s (PLEO_PROFILE_CODE_LIFETIME_MAX_S${pkce === 'fapi2' ? ', FAPI 2.0' : ''}) plus ${EXPIRY_SKEW_S} s (RFC 6749 §4.1.2)`;
+  expectOAuthError(await t.token.exchangeCode(code, { verifier: flow.request.pkce.verifier }), { status: 400, error: 'invalid_grant', because }, t.cache);
+});
