@@ -27,6 +27,12 @@ export interface CheckMeta {
    * run looks whether that also revoked the shared family (a server that ties families together).
    */
   effects?: 'destructive';
+  /**
+   * Checks a run includes only when asked: `slow` ones wait out a lifetime (`--slow`),
+   * `destructive` ones change the target beyond tokens (`--destructive`). Left out, they are
+   * skipped as "not requested", which no strict rule counts against the target.
+   */
+  optIn?: 'slow' | 'destructive';
   timeout?: number;
 }
 
@@ -131,6 +137,8 @@ export function check(id: string, title: string, meta: CheckMeta, body: (t: Chec
       },
     };
     await writeAllureLabels(record);
+    if (meta.optIn === 'slow' && !config.runSlow) ctx.skip('not requested: a slow check, run with --slow');
+    if (meta.optIn === 'destructive' && !config.runDestructive) ctx.skip('not requested: a destructive check, run with --destructive');
     const missing = (meta.needs ?? []).filter((feature) => !configuredFeatures(config).includes(feature));
     if (missing.length) ctx.skip(`optional feature not configured: set ${missing.map((f) => FEATURE_VARIABLES[f]).join(', ')}`);
     try {

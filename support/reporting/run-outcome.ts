@@ -52,9 +52,12 @@ export function summaryLine(s: RunSummary): string {
   return `${s.env}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped, ${s.expected} expected, ${s.review} review`;
 }
 
-/** MUST checks that were skipped and are not listed as expected skips: each fails a strict run. */
+/**
+ * MUST checks that were skipped and are not listed as expected skips: each fails a strict run.
+ * A slow or destructive check that the run did not ask for is not among them.
+ */
 export function unexpectedMustSkips(checks: CheckResult[]): CheckResult[] {
-  return checks.filter((c) => c.status === 'SKIPPED' && c.level === 'MUST' && !c.expected);
+  return checks.filter((c) => c.status === 'SKIPPED' && c.level === 'MUST' && !c.expected && !c.optIn);
 }
 
 /**
