@@ -89,7 +89,7 @@ check('CA-07', 'the Basic header is parsed robustly', { level: 'MUST', refs: ['R
   for (const [label, header] of malformedBasicVariants(t.config.clientId)) {
     const { verdict, exchange } = await t.token.probeClientAuth(header);
     demand(verdict !== 'authenticated' && exchange.response.status >= 400 && exchange.response.status < 500, `${label} must be refused with a 4xx, never authenticated nor a server error (RFC 6749 §5.2)`, '400 invalid_request or 401 invalid_client', describeResponse(exchange));
-    if (exchange.response.status === 401) expectInvalidClient(exchange, t.cache);
+    if (exchange.response.status === 401 || errorOf(exchange) === 'invalid_client') expectInvalidClient(exchange, t.cache);
     else expectOAuthError(exchange, { status: 400, error: 'invalid_request', because: `${label}: a malformed request must get 400 invalid_request, or 401 invalid_client (RFC 6749 §5.2)` }, t.cache);
   }
 });
