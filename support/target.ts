@@ -176,6 +176,19 @@ export async function noteSharedGrant(note: (message: string) => void): Promise<
   family.verifiedAt = -1; // the next reader re-verifies and re-establishes
 }
 
+/**
+ * Refreshes the shared family and moves it forward (for a check that must see its refresh token
+ * still work). Undefined when the family has no refresh token.
+ */
+export async function refreshLiveFamily(note: (message: string) => void): Promise<Exchange | undefined> {
+  const before = await liveFamily(note);
+  if (!before?.refreshToken) return undefined;
+  const exchange = await token().refresh(before.refreshToken);
+  const after = tokenSetOf(exchange);
+  if (after) advance(after);
+  return exchange;
+}
+
 export interface FirstRefresh {
   /** undefined when the fixture exchange issued no tokens. */
   before?: TokenSet;

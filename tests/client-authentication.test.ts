@@ -70,3 +70,40 @@ check('CA-03', 'wrong secrets and an unknown client_id are refused alike', { lev
   if (empty.response.status === 401) expectInvalidClient(empty, t.cache);
   else expectOAuthError(empty, { status: 400, error: 'invalid_request' }, t.cache);
 });
+
+// CA-07 and CA-08. (ES imports are hoisted: these sit with the checks that use them.)
+import { malformedBasicVariants, wellFormedBasicVariants } from '../support/basic-variants.ts';
+import { tokenSetOf } from '../support/token-endpoint.ts';
+import { tokenRequest } from '../support/token-form.ts';
+
+check('CA-07', 'the Basic header is parsed robustly', { level: 'MUST', refs: ['RFC9110-11.1', 'RFC7617-2', 'RFC6749-5.2'] }, async (t) => {
+  precondition((await t.token.calibration()).usable, 'the auth oracle cannot tell acceptance from refusal on this server');
+  const { schemeCases, doubleSpace } = wellFormedBasicVariants(t.config.clientId, t.config.clientSecret);
+  for (const [scheme, header] of schemeCases) {
+    const { verdict, exchange } = await t.token.probeClientAuth(header);
+    demand(verdict === 'authenticated', `the scheme name is case-insensitive: "${scheme}" must authenticate (RFC 9110 §11.1)`, 'authenticated', describeResponse(exchange));
+  }
+  const spaced = await t.token.probeClientAuth(doubleSpace);
+  demand(spaced.exchange.response.status < 500, 'two spaces after the scheme must not cause a server error (RFC 6749 §5.2)', 'authenticated (or a 4xx)', describeResponse(spaced.exchange));
+  t.should(spaced.verdict === 'authenticated', 'two spaces after the scheme are well-formed (1*SP) and should authenticate (RFC 9110 §11.4)', 'authenticated', describeResponse(spaced.exchange));
+  for (const [label, header] of malformedBasicVariants(t.config.clientId)) {
+    const { verdict, exchange } = await t.token.probeClientAuth(header);
+    demand(verdict !== 'authenticated' && exchange.response.status >= 400 && exchange.response.status < 500, `${label} must be refused with a 4xx, never authenticated nor a server error (RFC 6749 §5.2)`, '400 invalid_request or 401 invalid_client', describeResponse(exchange));
+    if (exchange.response.status === 401 || errorOf(exchange) === 'invalid_client') expectInvalidClient(exchange, t.cache);
+    else expectOAuthError(exchange, { status: 400, error: 'invalid_request', because: `${label}: a malformed request must get 400 invalid_request, or 401 invalid_client (RFC 6749 §5.2)` }, t.cache);
+  }
+});
+
+check('CA-08', 'a body client_id that contradicts the Basic identity gets no tokens for that client', { level: 'MUST', refs: ['RFC6749-4.1.3', 'RFC6749-2.3', 'RFC6749-5.2'], needs: ['secondClient'] }, async (t) => {
+  const other = t.config.secondClient!.id;
+  const { code, flow } = await t.freshCode();
+  const form = { grant_type: 'authorization_code', code, redirect_uri: t.config.redirectUri, code_verifier: flow.request.pkce.verifier, client_id: other };
+  const exchange = await tokenRequest(t.config, form);
+  const tokens = tokenSetOf(exchange);
+  if (!tokens && errorOf(exchange) === 'invalid_client') return expectInvalidClient(exchange, t.cache);
+  if (!tokens) return expectOAuthError(exchange, { status: 400, error: ['invalid_request', 'invalid_grant'], because: 'a client_id that contradicts the authenticated client must be refused (RFC 6749 §4.1.3, §5.2)' }, t.cache);
+  // Issued anyway: to whom does the API say the token belongs (Pleo's /v1/introspect names the clientId)?
+  const owner = ((await t.api.probe({ bearer: tokens.accessToken })).response.json as { data?: { clientId?: unknown } } | undefined)?.data?.clientId;
+  demand(owner !== other, 'tokens must not be issued to a client that did not authenticate (RFC 6749 §4.1.3)', `not ${other}`, owner);
+  t.warn(`the token endpoint issued tokens to the authenticated client and ignored the body's client_id (${other}); it should refuse the contradiction (RFC 6749 §4.1.3)`);
+});

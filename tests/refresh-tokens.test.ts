@@ -1,8 +1,14 @@
 /** RT: the refresh grant and refresh-token rotation (RFC 6749 §6; RFC 9700 §4.14.2). */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { check, type CheckContext } from '../support/check.ts';
+import { clientBasicAuth } from '../support/client-auth.ts';
+import { grantedScope, isSubsetOf, refreshChain, sameScope } from '../support/refresh-chain.ts';
+import { registerSecret } from '../support/secrets.ts';
+import { refreshLiveFamily } from '../support/target.ts';
 import { tokenSetOf, type TokenSet } from '../support/token-endpoint.ts';
-import { demand, describeResponse, errorOf, expectNoStore, expectOAuthError, expectSuccessfulTokenResponse, expectTokenRefused, expectTokenResponseTyping, precondition } from '../support/verdicts.ts';
+import { tokenRequest } from '../support/token-form.ts';
+import { demand, describeResponse, errorOf, expectInvalidClient, expectNoStore, expectOAuthError, expectSuccessfulTokenResponse, expectTokenResponseTyping, precondition } from '../support/verdicts.ts';
 
 /** A new token family for a check that destroys it: its first tokens, and those of one refresh. */
 async function rotatedFamily(t: CheckContext): Promise<{ first: TokenSet & { refreshToken: string }; second: TokenSet }> {
@@ -49,10 +55,6 @@ check('RT-02', 'refresh tokens rotate as the profile declares', { level: 'PROFIL
 check('RT-03', 'a superseded refresh token no longer works', { level: 'PROFILE', refs: ['RFC6749-6', 'RFC9700-4.14.2'], effects: 'destructive' }, async (t) => {
   precondition(t.config.profile.rotation.policy !== 'none', 'rotation policy "none": no refresh token is ever superseded');
   const { first } = await rotatedFamily(t);
-  if (t.config.profile.refreshRevokesAccessToken) {
-    // Pleo: "all previous tokens are immediately invalidated". Checked before the replay below, which may revoke everything anyway.
-    expectTokenRefused(await t.api.probe({ bearer: first.accessToken }), 'after a refresh the previous access token must no longer work (declared profile: Pleo invalidates all previous tokens)', t.warn);
-  }
   if (graceSeconds(t)) {
     const inside = await t.token.refresh(first.refreshToken);
     demand(inside.response.status === 200, `rotation policy grace:${graceSeconds(t)} (declared profile): the superseded refresh token must still work inside the window (RFC 9700 §4.14.2)`, 'HTTP 200', describeResponse(inside));
@@ -79,4 +81,73 @@ check('RT-04', 'replaying a superseded refresh token revokes the grant', { level
   } else {
     t.should(errorOf(successor) === 'invalid_grant', `${because.replace('must', 'should')}; the profile does not declare reuse detection`, 'invalid_grant', describeResponse(successor));
   }
+});
+
+check('RT-05', 'a refresh token works only for the client it was issued to', { level: 'MUST', refs: ['RFC6749-6', 'RFC6749-10.4'], needs: ['secondClient'] }, async (t) => {
+  const live = await t.live();
+  precondition(live?.refreshToken, 'the shared family has no refresh token (see RT-01)');
+  const { id, secret } = t.config.secondClient!;
+  const foreign = await t.token.refresh(live.refreshToken, { authorization: clientBasicAuth(id, secret) });
+  demand(!tokenSetOf(foreign), 'another client must not redeem this client\'s refresh token (RFC 6749 §6, §10.4)', '400 invalid_grant', describeResponse(foreign));
+  if (errorOf(foreign) === 'invalid_client') expectInvalidClient(foreign, t.cache);
+  else expectOAuthError(foreign, { status: 400, error: 'invalid_grant' }, t.cache);
+});
+
+check('RT-06', 'a refresh without client authentication is refused', { level: 'MUST', refs: ['RFC6749-6', 'RFC6749-3.2.1', 'RFC6749-10.4'] }, async (t) => {
+  const live = await t.live();
+  precondition(live?.refreshToken, 'the shared family has no refresh token (see RT-01)');
+  const form = { grant_type: 'refresh_token', refresh_token: live.refreshToken, client_id: t.config.clientId };
+  const unauthenticated = await tokenRequest(t.config, form, null);
+  demand(!tokenSetOf(unauthenticated), 'a confidential client must authenticate to refresh (RFC 6749 §6)', 'HTTP 400 or 401', describeResponse(unauthenticated));
+  expectOAuthError(unauthenticated, { status: [400, 401], error: ['invalid_client', 'invalid_grant', 'invalid_request'] }, t.cache);
+  const after = await refreshLiveFamily(t.info);
+  t.should(after && tokenSetOf(after), 'an unauthenticated attempt should leave the refresh token usable, or anyone could revoke it (RFC 6749 §10.4)', 'HTTP 200', after ? describeResponse(after) : '(no refresh token)');
+});
+
+/** A scope no grant holds, to ask for more than the original scope. */
+const EXTRA_SCOPE = 'conformance:beyond-grant';
+
+check('RT-07', 'scope on refresh: kept when omitted, narrowed only for the access token, never widened', { level: 'MUST', refs: ['RFC6749-6', 'RFC6749-5.1', 'RFC6749-3.3'] }, async (t) => {
+  const { scopedPathScope } = t.config.api;
+  const { tokens } = await t.authorizeAndExchange();
+  precondition(tokens?.refreshToken, 'the code exchange issued no refresh token (see RT-01)');
+  const original = grantedScope(tokens, t.config.scopes);
+  precondition(original.length > 1, `the grant holds one scope (${original.join(' ')}): configure two in PLEO_SCOPES so that a subset can be asked for`);
+  const subset = original.filter((s) => s !== (original.includes(scopedPathScope) ? scopedPathScope : original.at(-1)));
+  const step = refreshChain(t.token, tokens.refreshToken);
+  for (const [asked, expected, what] of [[undefined, original, 'a refresh without scope'], [subset, subset, 'a refresh with a subset'], [undefined, original, 'a refresh without scope after a narrowed one']] as const) {
+    const { exchange, tokens: issued } = await step(asked && [...asked]);
+    demand(issued, `${what} must succeed (RFC 6749 §6)`, 'HTTP 200', describeResponse(exchange));
+    const granted = grantedScope(issued, expected);
+    demand(sameScope(granted, expected), `${what} must grant ${asked ? 'the requested scope' : 'the refresh token\'s scope, which a narrowed refresh leaves unchanged'} (RFC 6749 §6)`, expected.join(' '), granted.join(' '));
+  }
+  const widened = await step([...original, EXTRA_SCOPE]);
+  if (!widened.tokens) return expectOAuthError(widened.exchange, { status: 400, error: 'invalid_scope', because: 'a scope beyond the original grant must be refused with invalid_scope, or dropped (RFC 6749 §6)' }, t.cache);
+  demand(widened.tokens.scope !== undefined, 'a refresh that drops requested scope must name the granted scope (RFC 6749 §5.1)', 'a scope member', '(absent)');
+  demand(isSubsetOf(grantedScope(widened.tokens, []), original), 'a refresh must not grant scope beyond the original grant (RFC 6749 §6)', `within "${original.join(' ')}"`, widened.tokens.scope);
+});
+
+check('RT-08', 'a random or truncated refresh token is refused with invalid_grant', { level: 'MUST', refs: ['RFC6749-5.2', 'RFC6749-6'] }, async (t) => {
+  const live = await t.live();
+  const variants: Array<[string, string]> = [['a random refresh token', registerSecret(randomBytes(32).toString('base64url'), 'refresh_token')]];
+  if (live?.refreshToken) variants.push(['the refresh token without its last character', registerSecret(live.refreshToken.slice(0, -1), 'derived')]);
+  for (const [label, value] of variants) {
+    expectOAuthError(await t.token.refresh(value), { status: 400, error: 'invalid_grant', because: `${label} must be refused with invalid_grant (RFC 6749 §5.2)` }, t.cache);
+  }
+});
+
+const RACE_WIDTH = 5;
+
+check('RT-09', 'concurrent refreshes with one refresh token leave at most one successor', { level: 'PROFILE', refs: ['RFC9700-4.14.2', 'RFC6749-6'], effects: 'destructive' }, async (t) => {
+  const { policy } = t.config.profile.rotation;
+  precondition(policy !== 'none', 'rotation policy "none": a refresh token is never superseded');
+  const { tokens } = await t.authorizeAndExchange();
+  precondition(tokens?.refreshToken, 'the code exchange issued no refresh token (see RT-01)');
+  const answers = await Promise.all(Array.from({ length: RACE_WIDTH }, () => t.token.refresh(tokens.refreshToken!)));
+  demand(answers.every((a) => a.response.status < 500), 'a concurrent refresh must not cause a server error (RFC 6749 §5.2)', 'no 5xx', answers.map(describeResponse).join('; '));
+  const issued = answers.map(tokenSetOf).filter((s) => s !== undefined);
+  const successors = new Set(issued.map((s) => s.refreshToken));
+  if (issued.length === 0) t.info(`none of ${RACE_WIDTH} concurrent refreshes succeeded`);
+  if (policy === 'strict') demand(issued.length <= 1, `rotation policy "strict" (declared profile): at most one of ${RACE_WIDTH} concurrent refreshes with one token may succeed (RFC 9700 §4.14.2)`, 'at most one HTTP 200', `${issued.length} × HTTP 200, ${successors.size} different refresh tokens`);
+  else t.should(successors.size <= 1, `rotation policy "${policy}" (declared profile): concurrent refreshes should leave one live refresh token (RFC 9700 §4.14.2)`, 'one successor', `${successors.size} different refresh tokens`);
 });
