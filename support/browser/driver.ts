@@ -6,7 +6,8 @@
  * line of defence the redirect URI's host is also unresolvable in this browser.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { createServer } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright';
 import playwrightConfig from '../../playwright.config.ts';
@@ -240,19 +241,25 @@ export class ConsentDriver {
    * contexts bypass it), and reports whether the framed document rendered and can be used.
    */
   async framingProbe(url: string): Promise<FramingProbe> {
+    // The framing page is served from loopback: a page Chromium fulfils itself counts as public,
+    // and Chromium blocks public pages from framing a local server such as the stand-in.
+    const framer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${url.replace(/"/g, '&quot;')}" width="800" height="600"></iframe>`));
+    await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
     const context = await this.browser.newContext({ bypassCSP: false });
     try {
       const page = await context.newPage();
-      const framer = 'https://framing-probe.invalid/';
-      await page.route(framer, (route) => route.fulfill({ contentType: 'text/html', body: `<iframe src="${url.replace(/"/g, '&quot;')}" width="800" height="600"></iframe>` }));
-      await page.goto(framer, { waitUntil: 'load', timeout: this.timeout }).catch(() => undefined);
+      await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`, { waitUntil: 'load', timeout: this.timeout }).catch(() => undefined);
       const frame = page.frames().find((f) => f !== page.mainFrame());
+      await frame?.waitForLoadState('domcontentloaded', { timeout: this.timeout }).catch(() => undefined);
       const loaded = frame !== undefined && /^https?:/.test(frame.url());
       const rendered = loaded && (await frame.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).trim() !== '';
-      const interactive = rendered && (await frame.locator('input:visible, button:visible').count().catch(() => 0)) > 0;
+      // Waited for, not counted: on a busy machine the framed form may still be laying out.
+      const usable = frame?.locator('input:visible, button:visible').first();
+      const interactive = rendered && (await usable!.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false));
       return { rendered, interactive };
     } finally {
       await context.close().catch(() => undefined);
+      framer.close();
     }
   }
 
