@@ -20,6 +20,8 @@ export interface AuthorizationRequestOptions {
   redirectUri?: string;
   /** Extra or overriding query parameters; `undefined` removes a parameter. */
   params?: Record<string, string | undefined>;
+  /** Pairs appended after the others, as they are: a parameter sent twice (AZ-06). */
+  extraQuery?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** A fresh request: 32 random bytes of state (base64url) and a new S256 challenge. */
@@ -40,6 +42,7 @@ export async function buildAuthorizationRequest(config: SuiteConfig, options: Au
   };
   const url = new URL(config.authorizeUrl);
   for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+  for (const [name, value] of options.extraQuery ?? []) url.searchParams.append(name, value);
   return { url: url.toString(), state, pkce, redirectUri, scope };
 }
 
@@ -64,6 +67,9 @@ export function parseAuthorizationRedirect(redirectedTo: string, consentShown: b
   const optional = (name: string) => query.get(name) ?? undefined;
   const code = optional('code');
   registerSecret(code, 'code');
+  // A server that wrongly answers with an implicit response puts tokens in the fragment.
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  for (const name of ['access_token', 'id_token', 'refresh_token']) registerSecret(fragment.get(name) ?? query.get(name) ?? undefined, name);
   return {
     redirectedTo,
     code,
@@ -80,4 +86,10 @@ export function parseAuthorizationRedirect(redirectedTo: string, consentShown: b
 export function redirectTarget(url: string): string {
   const parsed = new URL(url);
   return `${parsed.origin}${parsed.pathname}`;
+}
+
+/** A parameter of a redirect, from its query or else its fragment (an implicit-style response). */
+export function redirectParam(url: string, name: string): string | undefined {
+  const parsed = new URL(url);
+  return parsed.searchParams.get(name) ?? new URLSearchParams(parsed.hash.slice(1)).get(name) ?? undefined;
 }

@@ -11,7 +11,7 @@
  */
 import { resourceApi } from './api.ts';
 import { buildAuthorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions } from './authorization-request.ts';
-import { ConsentDriver, type AuthorizeOptions, type BrowserAuthorization } from './browser/driver.ts';
+import { ConsentDriver, type AuthorizeOptions, type BrowserAuthorization, type FramingProbe } from './browser/driver.ts';
 import type { SuiteConfig } from './config.ts';
 import { recordAttachment, recordEvidence, replayEvidence, withEvidence } from './evidence.ts';
 import { configureHttp, type Exchange } from './http.ts';
@@ -93,6 +93,31 @@ export const shared = sharedFixture(() => {
   fixtureMadeAt = checksRun.length;
   return authorizeAndExchange({ screenshot: true });
 });
+
+/**
+ * The login as a user without a session meets it (AZ-09, AZ-10): one request from a new browser
+ * context, stopped at the consent screen, so no code is issued. The checks' own browser starts
+ * logged in (the preflight's session) and never shows the login form.
+ */
+export const loginFlow = sharedFixture(async (): Promise<BrowserFlow> => {
+  const request = await buildAuthorizationRequest(config());
+  const fresh = await (await driver()).withoutSession();
+  try {
+    const result = await fresh.logIn(request);
+    recordEvidence({
+      title: 'browser: login from a new session (stopped at consent)',
+      text: [`GET ${request.url}`, ...result.documents.map((d) => `${d.method} ${d.url} → ${d.status}`)].join('\n'),
+    });
+    return { ...result, request };
+  } finally {
+    await fresh.close();
+  }
+});
+
+/** Frames `url` in a cross-origin page (RFC 9700 §4.16). */
+export async function framingProbe(url: string): Promise<FramingProbe> {
+  return (await driver()).framingProbe(url);
+}
 
 // ---- the live shared family ------------------------------------------------------------------
 

@@ -6,7 +6,8 @@
  * line of defence the redirect URI's host is also unresolvable in this browser.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { createServer } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright';
 import playwrightConfig from '../../playwright.config.ts';
@@ -26,6 +27,13 @@ export interface AuthorizeOptions {
   stopAtConsent?: boolean;
   /** Called for each login or consent screen reached: the request itself was accepted. */
   onScreen?: (screen: Screen) => void;
+  /**
+   * More origins whose navigation ends the flow like the redirect (AZ-02/AZ-03: an unregistered or
+   * foreign redirect URI). The outcome then names the URL the browser was sent to.
+   */
+  trapOrigins?: readonly string[];
+  /** Attach a masked screenshot to an error page (for a person to judge it). */
+  errorScreenshot?: boolean;
 }
 
 export interface LaunchOptions {
@@ -42,6 +50,25 @@ export interface ErrorPage {
   status: number;
   /** The page's visible text, shortened. */
   text: string;
+  screenshot?: Buffer;
+}
+
+/** One main-frame document response of the flow, redirects included (AZ-09, AZ-10). */
+export interface DocumentResponse {
+  url: string;
+  /** The method of the request it answers: POST for a submitted form. */
+  method: string;
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+}
+
+/** What a cross-origin page saw when it framed a URL (RFC 9700 §4.16). */
+export interface FramingProbe {
+  /** The framed document loaded (not blocked by X-Frame-Options or CSP frame-ancestors). */
+  rendered: boolean;
+  /** It shows a visible form field or button a framing page could trick a user into using. */
+  interactive: boolean;
 }
 
 export interface BrowserAuthorization {
@@ -51,6 +78,8 @@ export interface BrowserAuthorization {
   errorPage?: ErrorPage;
   consentShown: boolean;
   consentScreenshot?: Buffer;
+  /** The main-frame document responses, in order. */
+  documents: DocumentResponse[];
 }
 
 /** The browser leg could not complete: a setup or target problem, not a verdict. */
@@ -81,6 +110,8 @@ export class ConsentDriver {
     private readonly browser: Browser,
     private readonly context: BrowserContext,
     private readonly config: SuiteConfig,
+    /** A driver made by withoutSession() closes only its own context. */
+    private readonly ownsBrowser = true,
   ) {
     this.selectors = screenSelectors(config.browser.selectors);
   }
@@ -121,27 +152,30 @@ export class ConsentDriver {
     let errorStatus: number | undefined;
     let settle!: () => void;
     const ended = new Promise<void>((resolve) => (settle = resolve));
-    await trap.arm(redirectOrigin, (url) => {
+    await trap.arm([redirectOrigin, ...(options.trapOrigins ?? [])], (url) => {
       redirectedTo = url;
       settle();
     });
+    const documents: DocumentResponse[] = [];
     // An error status on the main document (an invalid request, say) ends the flow at once.
     const onResponse = (r: Response) => {
-      if (r.request().isNavigationRequest() && r.frame() === page.mainFrame() && r.status() >= 400) {
+      if (!r.request().isNavigationRequest() || r.frame() !== page.mainFrame()) return;
+      documents.push({ url: r.url(), method: r.request().method(), status: r.status(), headers: r.headers() });
+      if (r.status() >= 400) {
         errorStatus = r.status();
         settle();
       }
     };
     page.on('response', onResponse);
     const screens = screenLocators(page, this.selectors);
-    const result: BrowserAuthorization = { consentShown: false };
+    const result: BrowserAuthorization = { consentShown: false, documents };
     let credentialsSubmitted = false;
     try {
       // Waiting for the document first spares the locators their polling back-off.
       await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
         if (redirectedTo) return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
-        if (errorStatus) return { ...result, errorPage: await this.errorPage(page, errorStatus) };
+        if (errorStatus) return { ...result, errorPage: await this.errorPage(page, errorStatus, options.errorScreenshot) };
         const screen = (await quickScreen(page, this.selectors)) ?? (await Promise.race([ended.then(() => 'ended' as const), nextScreen(screens, this.timeout)]));
         if (screen === 'ended') continue;
         if (screen === undefined) {
@@ -192,7 +226,41 @@ export class ConsentDriver {
   }
 
   async close(): Promise<void> {
-    await this.browser.close().catch(() => undefined);
+    await (this.ownsBrowser ? this.browser.close() : this.context.close()).catch(() => undefined);
+  }
+
+  /** A driver in the same browser with no login session: its flows show the login form. */
+  async withoutSession(): Promise<ConsentDriver> {
+    const context = await this.browser.newContext({ bypassCSP: playwrightConfig.use.bypassCSP });
+    context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
+    return new ConsentDriver(this.browser, context, this.config, false);
+  }
+
+  /**
+   * Frames `url` in a page of another origin, in a context that enforces CSP (the driver's own
+   * contexts bypass it), and reports whether the framed document rendered and can be used.
+   */
+  async framingProbe(url: string): Promise<FramingProbe> {
+    // The framing page is served from loopback: a page Chromium fulfils itself counts as public,
+    // and Chromium blocks public pages from framing a local server such as the stand-in.
+    const framer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${url.replace(/"/g, '&quot;')}" width="800" height="600"></iframe>`));
+    await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
+    const context = await this.browser.newContext({ bypassCSP: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`, { waitUntil: 'load', timeout: this.timeout }).catch(() => undefined);
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      await frame?.waitForLoadState('domcontentloaded', { timeout: this.timeout }).catch(() => undefined);
+      const loaded = frame !== undefined && /^https?:/.test(frame.url());
+      const rendered = loaded && (await frame.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).trim() !== '';
+      // Waited for, not counted: on a busy machine the framed form may still be laying out.
+      const usable = frame?.locator('input:visible, button:visible').first();
+      const interactive = rendered && (await usable!.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false));
+      return { rendered, interactive };
+    } finally {
+      await context.close().catch(() => undefined);
+      framer.close();
+    }
   }
 
   /** Fills what the login screen shows (one or both fields); returns whether the password was sent. */
@@ -219,10 +287,10 @@ export class ConsentDriver {
     );
   }
 
-  private async errorPage(page: Page, status: number): Promise<ErrorPage> {
+  private async errorPage(page: Page, status: number, screenshot = false): Promise<ErrorPage> {
     await page.waitForLoadState('domcontentloaded').catch(() => undefined);
     const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
-    return { status, text: redactedExcerpt(text, 500) };
+    return { status, text: redactedExcerpt(text, 500), ...(screenshot && { screenshot: await this.maskedScreenshot(page).catch(() => undefined) }) };
   }
 
   /** A screenshot with every form field masked, so no typed credential can show. */

@@ -8,7 +8,7 @@
 import type { CDPSession, Page } from 'playwright';
 
 export class RedirectTrap {
-  private origin: string | undefined;
+  private origins: string | undefined;
   private onCapture: ((url: string) => void) | undefined;
 
   private constructor(private readonly cdp: CDPSession) {}
@@ -25,11 +25,15 @@ export class RedirectTrap {
     return trap;
   }
 
-  /** Catches the next navigation to `origin` (e.g. `https://oauth.pstmn.io`). */
-  async arm(origin: string, onCapture: (url: string) => void): Promise<void> {
-    if (origin !== this.origin) {
-      await this.cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${origin}/*`, requestStage: 'Request' }] });
-      this.origin = origin;
+  /**
+   * Catches the next navigation to `origin` (e.g. `https://oauth.pstmn.io`), or to any of several
+   * origins: a check that offers an unregistered URI must see a redirect to it, or to any client URI.
+   */
+  async arm(origin: string | readonly string[], onCapture: (url: string) => void): Promise<void> {
+    const origins = [...new Set(typeof origin === 'string' ? [origin] : origin)];
+    if (origins.join(' ') !== this.origins) {
+      await this.cdp.send('Fetch.enable', { patterns: origins.flatMap(trapPatterns) });
+      this.origins = origins.join(' ');
     }
     this.onCapture = onCapture;
   }
@@ -37,4 +41,10 @@ export class RedirectTrap {
   disarm(): void {
     this.onCapture = undefined;
   }
+}
+
+/** The origin itself, and the same host reached through user-info (`https://a@host/`). */
+function trapPatterns(origin: string): Array<{ urlPattern: string; requestStage: 'Request' }> {
+  const { protocol, host } = new URL(origin);
+  return [`${origin}/*`, `${protocol}//*@${host}/*`].map((urlPattern) => ({ urlPattern, requestStage: 'Request' as const }));
 }

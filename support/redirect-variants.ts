@@ -1,0 +1,80 @@
+/**
+ * Redirect URIs that differ from the registered one (RFC 9700 §4.1, RFC 6749 §3.1.2.3), and
+ * whether an authorization server's redirect went to the URI a request offered.
+ */
+import { isIP } from 'node:net';
+import type { AuthorizationRequestOptions } from './authorization-request.ts';
+import { BrowserFlowError, LoginError, type AuthorizeOptions, type ErrorPage } from './browser/driver.ts';
+import type * as target from './target.ts';
+
+export interface RedirectVariant {
+  name: string;
+  uri: string;
+  /** Under the loopback rule (RFC 8252 §7.3) a different port is the same registration. */
+  mustSucceed?: boolean;
+}
+
+/** A host that never resolves (RFC 6761): a foreign redirect target nothing can answer. */
+export const FOREIGN_HOST = 'attacker.invalid';
+
+export function isLoopback(uri: string): boolean {
+  const host = new URL(uri).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Every near miss of `registered` that exact matching must refuse. */
+export function redirectVariants(registered: string): RedirectVariant[] {
+  const url = new URL(registered);
+  const loopback = isLoopback(registered);
+  const { protocol, host, hostname, pathname, search } = url;
+  const at = (changes: Partial<Pick<URL, 'protocol' | 'port' | 'pathname' | 'search' | 'hostname'>>) => Object.assign(new URL(registered), changes).href;
+  const port = Number(url.port || (protocol === 'https:' ? 443 : 80));
+  const variants: RedirectVariant[] = [
+    { name: 'an extra query parameter', uri: at({ search: `${search ? `${search}&` : '?'}extra=1` }) },
+    { name: 'a trailing slash', uri: at({ pathname: pathname.endsWith('/') ? pathname.slice(0, -1) || '/x' : `${pathname}/` }) },
+    { name: 'another port', uri: at({ port: String(port === 8443 ? 8444 : 8443) }), mustSucceed: loopback },
+    { name: 'user-info before a foreign host', uri: `${protocol}//${host}@${FOREIGN_HOST}${pathname}${search}` },
+    { name: 'an encoded path traversal', uri: at({ pathname: `${pathname.replace(/\/$/, '')}/..%2F..%2Fother` }) },
+  ];
+  if (search) variants.push({ name: 'a changed query', uri: at({ search: `${search}x` }) });
+  if (protocol === 'https:' && !loopback) variants.push({ name: 'the http: scheme', uri: at({ protocol: 'http:' }) });
+  if (/[a-z]/.test(pathname)) variants.push({ name: 'a change of case in the path', uri: at({ pathname: pathname.toUpperCase() }) });
+  if (!isIP(hostname) && hostname !== 'localhost') variants.push({ name: 'a subdomain', uri: at({ hostname: `evil.${hostname}` }) });
+  return variants;
+}
+
+/** The redirect went to `offered`: same origin (user-info included) and path, and its query kept. */
+export function redirectedToOffered(redirectedTo: string, offered: string): boolean {
+  const to = new URL(redirectedTo);
+  const want = new URL(offered);
+  if (to.origin !== want.origin || to.username !== want.username || to.pathname !== want.pathname) return false;
+  return [...want.searchParams].every(([name, value]) => to.searchParams.getAll(name).includes(value));
+}
+
+/** The origin of a URI, for the browser's redirect trap. */
+export const originOf = (uri: string): string => new URL(uri).origin;
+
+/** What became of a request the AS should refuse. */
+export interface RefusalProbe {
+  /** Where the AS sent the browser, if it redirected to a trapped origin. */
+  redirectedTo?: string;
+  errorPage?: ErrorPage;
+  /** The flow stopped on a page that was neither an error status nor a login or consent screen. */
+  stoppedOnPage?: boolean;
+  /** The state the request carried. */
+  state?: string;
+}
+
+/**
+ * Offers an authorization request the AS should refuse. Should it go as far as the consent screen,
+ * the probe denies, so no code is issued; any navigation to `origins` is captured.
+ */
+export async function offerRequest(authorize: typeof target.authorize, options: AuthorizationRequestOptions & AuthorizeOptions, origins: readonly string[]): Promise<RefusalProbe> {
+  try {
+    const flow = await authorize({ decision: 'deny', ...options, trapOrigins: origins });
+    return { redirectedTo: flow.outcome?.redirectedTo, errorPage: flow.errorPage, state: flow.request.state };
+  } catch (error) {
+    if (error instanceof BrowserFlowError && !(error instanceof LoginError)) return { stoppedOnPage: true };
+    throw error;
+  }
+}
