@@ -22,6 +22,15 @@ export function resourceApi(config: SuiteConfig) {
       // API bodies hold personal data (names, e-mails): evidence shows their shape unless configured otherwise.
       return send({ method, url: new URL(path, `${config.apiUrl}/`).toString(), headers: authorizationOf(credential), evidence: 'shape' });
     },
+    /**
+     * A request that carries its credential elsewhere than in the Authorization header: in the query
+     * (RFC 6750 §2.3), a form body (§2.2) or another header, to see whether the API takes it there.
+     */
+    request(path: string, options: { method?: 'GET' | 'POST'; query?: Record<string, string>; form?: Record<string, string>; headers?: Record<string, string> }): Promise<Exchange> {
+      const url = new URL(path, `${config.apiUrl}/`);
+      for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.append(name, value);
+      return send({ method: options.method ?? 'GET', url: url.toString(), headers: options.headers ?? {}, form: options.form, evidence: 'shape' });
+    },
     /** The cheapest route that accepts both credential types (Pleo: GET /v1/introspect). */
     probe(credential: ApiCredential): Promise<Exchange> {
       return this.call(config.api.probePath, credential);
@@ -30,3 +39,11 @@ export function resourceApi(config: SuiteConfig) {
 }
 
 export type ResourceApi = ReturnType<typeof resourceApi>;
+
+/** Whether a response repeats `value` anywhere: its body, or any header (Location, error texts …). */
+export function responseEchoes(exchange: Exchange, value: string): boolean {
+  const forms = [value, encodeURIComponent(value)];
+  const { text, headers } = exchange.response;
+  const headerTexts = Object.values(headers).flat().map(String);
+  return [text, ...headerTexts].some((part) => forms.some((form) => part.includes(form)));
+}

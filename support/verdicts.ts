@@ -209,3 +209,18 @@ export function expectTokenRefused(exchange: Exchange, requirement: string, warn
   const bearer = expectBearerChallenge(exchange);
   recommend(warn, exchange.response.status === 401 && bearer.params.error === 'invalid_token', 'a refused token should get 401 with error="invalid_token" (RFC 6750 §3.1)', '401, error="invalid_token"', `HTTP ${exchange.response.status}, error=${bearer.params.error ?? '(none)'}`);
 }
+
+/**
+ * RFC 6750 §3.1 (catalog RS-03): a malformed Authorization header, or "Bearer" with no token, is
+ * refused with 400 invalid_request or 401 invalid_token (MUST; a 401 carries a Bearer challenge).
+ * A refusal without an error code treats the header as no credentials at all: a warning.
+ */
+export function expectMalformedBearerRefused(exchange: Exchange, label: string, warn: Warn): void {
+  const { status } = exchange.response;
+  demand(status === 400 || status === 401, `${label} must be refused with 400 invalid_request or 401 invalid_token (RFC 6750 §3.1)`, 'HTTP 400 or 401', summary(exchange));
+  const bearer = challengesOf(exchange).find((c) => c.scheme === 'bearer');
+  if (status === 401) demand(bearer, `the 401 for ${label} must carry a Bearer challenge (RFC 6750 §3)`, 'WWW-Authenticate: Bearer …', headerValues(exchange.response, 'www-authenticate'));
+  const error = bearer?.params.error ?? errorOf(exchange);
+  if (!recommend(warn, error !== undefined, `${label} should be answered with an error code, not as a request without credentials (RFC 6750 §3.1)`, 'error="invalid_request" or "invalid_token"', '(none)')) return;
+  demand(error === 'invalid_request' || error === 'invalid_token', `${label}: the error must be invalid_request or invalid_token (RFC 6750 §3.1)`, 'invalid_request or invalid_token', error);
+}

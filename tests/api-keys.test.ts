@@ -1,7 +1,8 @@
 /** AK: API keys as HTTP Basic credentials at the API (Pleo: key as user-id, empty password; RFC 7617). */
 import { randomBytes } from 'node:crypto';
 import { check } from '../support/check.ts';
-import type { ApiCredential } from '../support/api.ts';
+import { responseEchoes, type ApiCredential } from '../support/api.ts';
+import { apiKeyBasicAuth, clientBasicAuth, rawClientBasicAuth } from '../support/client-auth.ts';
 import type { Exchange } from '../support/http.ts';
 import { registerSecret } from '../support/secrets.ts';
 import { nearMiss, swappedCase } from '../support/variants.ts';
@@ -62,4 +63,57 @@ check('AK-03', 'wrong, unknown and revoked keys are refused alike', { level: 'MU
   const bodies = new Set(refusals.map(([, e]) => stableAnswer(e)));
   t.should(bodies.size === 1, 'every invalid key should get the same body, or keys can be told apart (OWASP API2:2023)', 'one body', `${bodies.size} different bodies`);
   precondition(refusals.length > 0, 'no variant could be built');
+});
+
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+check('AK-04', 'the API parses Basic credentials robustly', { level: 'MUST', refs: ['RFC7617-2', 'RFC9110-11.1'], needs: ['apiKey'] }, async (t) => {
+  const credentials = apiKeyBasicAuth(t.config.apiKey!).replace(/^Basic /, '');
+  for (const scheme of ['basic', 'BASIC']) {
+    const exchange = await t.api.probe({ authorization: `${scheme} ${credentials}` });
+    demand(exchange.response.status === 200, `the API must accept the scheme written "${scheme}": auth-schemes are case-insensitive (RFC 9110 §11.1)`, 'HTTP 200', describeResponse(exchange));
+  }
+  const malformed: Array<[string, string]> = [
+    ['invalid base64', 'Basic !!not*base64!!'],
+    ['credentials without a colon', `Basic ${registerSecret(base64(t.config.apiKey!), 'api_key')}`],
+    ['an empty user-id', `Basic ${base64(':')}`],
+    ['a UTF-8 user-id', `Basic ${base64('schlüssel-€-キー:')}`],
+    ['an 8 KB header', `Basic ${base64(`${randomBytes(4500).toString('base64url')}:`)}`],
+  ];
+  for (const [label, authorization] of malformed) {
+    const exchange = await t.api.probe({ authorization });
+    // 431 and 413 are how servers refuse oversized headers; anything else is a refusal of the credentials.
+    demand([400, 401, 413, 431].includes(exchange.response.status), `Basic credentials with ${label} must be refused cleanly, never with 5xx (RFC 7617 §2, RFC 9110 §15.5.2)`, 'HTTP 400, 401 or 431', describeResponse(exchange));
+  }
+  t.info('a key whose password holds ":" was not tried: keys are sent with an empty password (Pleo), and no such key is configured');
+});
+
+check('AK-05', 'the API key is taken only from the Authorization header and never echoed', { level: 'SHOULD', refs: ['RFC6750-2.3', 'RFC9700-4.3.2', 'OWASP-API2-2023'], needs: ['apiKey'] }, async (t) => {
+  const apiKey = t.config.apiKey!;
+  const path = t.config.api.probePath;
+  const probes: Array<[string, Exchange]> = [
+    ['the key in the query string', await t.api.request(path, { query: { api_key: apiKey } })],
+    ['the key in a form body', await t.api.request(path, { method: 'POST', form: { api_key: apiKey } })],
+    ['the key in an X-API-Key header', await t.api.request(path, { headers: { 'x-api-key': apiKey } })],
+    ['the key with a wrong password', await t.api.probe({ apiKey, password: registerSecret(randomBytes(12).toString('base64url'), 'api_key') })],
+  ];
+  for (const [label, exchange] of probes) {
+    const { status } = exchange.response;
+    t.should(status < 200 || status >= 300, `${label} should not be accepted: only the Authorization header keeps keys out of logs and URLs (RFC 9700 §4.3.2)`, 'a refusal (401)', describeResponse(exchange));
+    t.should(!responseEchoes(exchange, apiKey), `the response to ${label} should not repeat the key (OWASP API2:2023)`, 'no trace of the key', 'the key appears in the body or a header');
+  }
+});
+
+check('AK-07', 'OAuth client credentials do not work as an API key', { level: 'SHOULD', refs: ['RFC6750-2', 'RFC7617-2'] }, async (t) => {
+  const { clientId, clientSecret } = t.config;
+  const confusions: Array<[string, string]> = [
+    ['client_id:client_secret as Basic credentials', clientBasicAuth(clientId, clientSecret)],
+    ['client_id:client_secret without form-encoding', rawClientBasicAuth(clientId, clientSecret)],
+    ['the client_id as an API key', apiKeyBasicAuth(clientId)],
+  ];
+  for (const [label, authorization] of confusions) {
+    const exchange = await t.api.probe({ authorization });
+    t.should(exchange.response.status === 401, `${label} should be refused with 401: OAuth clients authenticate at the token endpoint, not at the API (RFC 6750 §2)`, 'HTTP 401', describeResponse(exchange));
+  }
+  t.info('every configured route takes both credential types, so no route is OAuth-only or API-key-only: those confusions were not probed');
 });
