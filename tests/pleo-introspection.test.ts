@@ -31,11 +31,12 @@ check('PL-02', 'GET /v1/introspect names the credential: OAUTH2 with client and 
 
 check('PL-03', 'token introspection: live tokens active, superseded ones inactive, other clients\' tokens not disclosed', { level: 'MUST', refs: ['RFC7662-2.1', 'RFC7662-2.2'], needs: ['introspection'] }, async (t) => {
   const introspection = tokenManagement(t.config);
+  // The shared family's first refresh retires its earlier tokens: made before the live token is taken.
+  const { before, after } = await t.firstRefresh();
   const live = await t.live();
   precondition(live, 'the fixture exchange issued no access token (see TK-01)');
   const own = await introspection.introspect(live.accessToken, { hint: 'access_token' });
   demand(introspectionActive(own) === true, 'a live access token must be reported active to the client it was issued to (RFC 7662 §2.2)', '{"active":true,…}', describeResponse(own));
-  const { before, after } = await t.firstRefresh();
   if (t.config.profile.rotation.policy === 'strict' && before?.refreshToken && after?.refreshToken && after.refreshToken !== before.refreshToken) {
     const superseded = await introspection.introspect(before.refreshToken, { hint: 'refresh_token' });
     demand(introspectionActive(superseded) === false, 'a refresh token superseded by rotation must be reported inactive (RFC 7662 §2.2)', '{"active":false}', describeResponse(superseded));
