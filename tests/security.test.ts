@@ -3,11 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { check } from '../support/check.ts';
 import { clientBasicAuth } from '../support/client-auth.ts';
-import { headerValue, send, type Exchange } from '../support/http.ts';
+import { headerValue, send, TransportError, type Exchange } from '../support/http.ts';
 import { registerSecret } from '../support/secrets.ts';
 import {
   bruteForceDefence, redirectTargetOf, reflectsMarkup, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
 } from '../support/security-probes.ts';
+import { acceptsLegacyTls, certificateProblem, tlsEndpointOf } from '../support/tls-probe.ts';
 import { demand, describeResponse, errorOf, precondition } from '../support/verdicts.ts';
 
 /** A host no registration can hold (RFC 2606): a redirect there is an open redirect. */
@@ -20,6 +21,28 @@ function authorizeGet(url: string, params: Record<string, string>): Promise<Exch
   for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
   return send({ url: target.href, headers: { accept: 'text/html' } });
 }
+
+const isLoopback = (url: string) => /^(localhost|127(\.\d+){3}|\[::1\])$/.test(new URL(url).hostname);
+
+check('SEC-01', 'every endpoint is served over TLS 1.2 or newer', { level: 'MUST', refs: ['RFC6749-1.6', 'RFC6749-3.1', 'RFC6749-3.2', 'RFC6750-5.2', 'RFC8996-2'] }, async (t) => {
+  const urls = [t.config.authorizeUrl, t.config.tokenUrl, t.config.apiUrl, t.config.introspectUrl, t.config.revocationUrl].filter((url): url is string => Boolean(url));
+  const plain = urls.filter((url) => new URL(url).protocol === 'http:');
+  demand(plain.every(isLoopback), 'every endpoint must be served over TLS (RFC 6749 §1.6, §3.1, §3.2; RFC 6750 §5.2)', 'https: URLs', plain.filter((url) => !isLoopback(url)));
+  precondition(!plain.length, 'the target is served over plain HTTP on loopback (a local test server): the TLS parts do not apply');
+  for (const origin of new Set(urls.map((url) => new URL(url).origin))) {
+    const endpoint = tlsEndpointOf(origin, t.config.httpTimeoutMs);
+    demand(!(await acceptsLegacyTls(endpoint)), `${origin} must refuse TLS 1.1 and older (RFC 8996 §2, §3)`, 'the handshake refused', 'a TLS 1.1 handshake completed');
+    const problem = await certificateProblem(endpoint);
+    demand(!problem, `${origin} must present a certificate that verifies for its name (RFC 6749 §1.6)`, 'a trusted chain', problem);
+  }
+  const plainToken = new URL(t.config.tokenUrl);
+  plainToken.protocol = 'http:';
+  const overHttp = await send({ url: plainToken.href, headers: { authorization: clientBasicAuth(randomUUID(), registerSecret(randomBytes(24).toString('base64url'), 'secret')) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url') } })
+    .catch((error: unknown) => (error instanceof TransportError ? undefined : Promise.reject(error)));
+  demand(!overHttp || overHttp.response.status >= 300, 'a token request over plain HTTP must not be processed (RFC 6749 §3.2)', 'no answer, a redirect or a refusal', overHttp && describeResponse(overHttp));
+  const page = await send({ url: t.config.authorizeUrl, headers: { accept: 'text/html' } });
+  t.should(headerValue(page.response, 'strict-transport-security'), 'the authorization server\'s pages should carry HSTS (RFC 6797 §7.1; RFC 9700 §4)', 'a Strict-Transport-Security header', '(absent)');
+});
 
 check('SEC-02', 'codes and tokens are unguessable', { level: 'MUST', refs: ['RFC6749-10.10', 'RFC6749-10.5', 'RFC6749-A'] }, async (t) => {
   const { flow, tokens } = await t.shared();
