@@ -392,6 +392,8 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'PLEO_HTTP_TIMEOUT_MS',
   // Read by the runner itself: the self-test's ledger of the stand-in's secrets.
   'PLEO_STAND_IN_LEDGER',
+  // Read by the stand-in: a shorter access-token lifetime for a self-test run of SEC-03.
+  'PLEO_STAND_IN_ACCESS_TOKEN_TTL_S',
 ];
 
 export function unknownVariables(env: Record<string, string | undefined>): string[] {

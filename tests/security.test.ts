@@ -1,0 +1,185 @@
+/** SEC: cross-cutting security of the authorization server and the API (RFC 6749 §10, RFC 9700). */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { check } from '../support/check.ts';
+import { clientBasicAuth } from '../support/client-auth.ts';
+import { headerValue, send, TransportError, type Exchange } from '../support/http.ts';
+import { registerSecret } from '../support/secrets.ts';
+import {
+  bruteForceDefence, redirectTargetOf, reflectsMarkup, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
+} from '../support/security-probes.ts';
+import { acceptsLegacyTls, certificateProblem, tlsEndpointOf } from '../support/tls-probe.ts';
+import { demand, describeResponse, errorOf, precondition } from '../support/verdicts.ts';
+
+/** A host no registration can hold (RFC 2606): a redirect there is an open redirect. */
+const FOREIGN_HOST = 'open-redirect.example';
+const FOREIGN_URI = `https://${FOREIGN_HOST}/callback`;
+
+/** A GET of the authorization endpoint without a browser: the first answer, redirects not followed. */
+function authorizeGet(url: string, params: Record<string, string>): Promise<Exchange> {
+  const target = new URL(url);
+  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
+  return send({ url: target.href, headers: { accept: 'text/html' } });
+}
+
+const isLoopback = (url: string) => /^(localhost|127(\.\d+){3}|\[::1\])$/.test(new URL(url).hostname);
+
+check('SEC-01', 'every endpoint is served over TLS 1.2 or newer', { level: 'MUST', refs: ['RFC6749-1.6', 'RFC6749-3.1', 'RFC6749-3.2', 'RFC6750-5.2', 'RFC8996-2'] }, async (t) => {
+  const urls = [t.config.authorizeUrl, t.config.tokenUrl, t.config.apiUrl, t.config.introspectUrl, t.config.revocationUrl].filter((url): url is string => Boolean(url));
+  const plain = urls.filter((url) => new URL(url).protocol === 'http:');
+  demand(plain.every(isLoopback), 'every endpoint must be served over TLS (RFC 6749 §1.6, §3.1, §3.2; RFC 6750 §5.2)', 'https: URLs', plain.filter((url) => !isLoopback(url)));
+  precondition(!plain.length, 'the target is served over plain HTTP on loopback (a local test server): the TLS parts do not apply');
+  for (const origin of new Set(urls.map((url) => new URL(url).origin))) {
+    const endpoint = tlsEndpointOf(origin, t.config.httpTimeoutMs);
+    demand(!(await acceptsLegacyTls(endpoint)), `${origin} must refuse TLS 1.1 and older (RFC 8996 §2, §3)`, 'the handshake refused', 'a TLS 1.1 handshake completed');
+    const problem = await certificateProblem(endpoint);
+    demand(!problem, `${origin} must present a certificate that verifies for its name (RFC 6749 §1.6)`, 'a trusted chain', problem);
+  }
+  const plainToken = new URL(t.config.tokenUrl);
+  plainToken.protocol = 'http:';
+  const overHttp = await send({ url: plainToken.href, headers: { authorization: clientBasicAuth(randomUUID(), registerSecret(randomBytes(24).toString('base64url'), 'secret')) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url') } })
+    .catch((error: unknown) => (error instanceof TransportError ? undefined : Promise.reject(error)));
+  demand(!overHttp || overHttp.response.status >= 300, 'a token request over plain HTTP must not be processed (RFC 6749 §3.2)', 'no answer, a redirect or a refusal', overHttp && describeResponse(overHttp));
+  const page = await send({ url: t.config.authorizeUrl, headers: { accept: 'text/html' } });
+  t.should(headerValue(page.response, 'strict-transport-security'), 'the authorization server\'s pages should carry HSTS (RFC 6797 §7.1; RFC 9700 §4)', 'a Strict-Transport-Security header', '(absent)');
+});
+
+check('SEC-02', 'codes and tokens are unguessable', { level: 'MUST', refs: ['RFC6749-10.10', 'RFC6749-10.5', 'RFC6749-A'] }, async (t) => {
+  const { flow, tokens } = await t.shared();
+  const live = await t.live();
+  const issued = [flow.outcome?.code, tokens?.accessToken, tokens?.refreshToken].filter(Boolean);
+  demand(new Set(issued).size === issued.length, 'a code and the tokens issued for it must differ (RFC 6749 §10.10)', 'distinct values', `${issued.length - new Set(issued).size} repeated`);
+  const seen = new Map<string, string>(); // value → what it is: the live family may still hold the fixture's tokens
+  for (const [what, value] of [['code', flow.outcome?.code], ['access token', tokens?.accessToken], ['refresh token', tokens?.refreshToken],
+    ['live access token', live?.accessToken], ['live refresh token', live?.refreshToken]] as const) {
+    if (value && !seen.has(value)) seen.set(value, what);
+  }
+  precondition(seen.size, 'the run\'s fixture exchange issued no code or token to judge (see AZ-01, TK-01)');
+  for (const [value, what] of seen) {
+    demand(/^[\x20-\x7E]+$/.test(value), `the ${what} must consist of visible ASCII characters (RFC 6749 Appendix A)`, 'VSCHAR only', `${value.length} characters, some outside %x20-7E`);
+    const bits = Math.round(shannonBits(unpredictablePart(value)));
+    demand(bits >= 96, `the ${what} must be unguessable (RFC 6749 §10.10; 96 bits is the floor of the estimate)`, 'a Shannon estimate of at least 96 bits', `${bits} bits in ${value.length} characters`);
+    if (bits < 128) t.info(`the ${what} has a Shannon estimate of ${bits} bits, under the 128 bits of RFC 6749 §10.10`);
+  }
+});
+
+// Clock skew and processing allowed after expiry before a token must be refused.
+const EXPIRY_SKEW_S = 5;
+// The longest wait for an access token to expire; a longer lifetime is reported, not waited out.
+const MAX_WAIT_S = 65 * 60;
+
+check('SEC-03', 'access tokens expire when expires_in says, within the lifetime policy', { level: 'MUST', refs: ['RFC6750-5.3', 'RFC9700-4.14.2', 'RFC6749-5.1'], timeout: (MAX_WAIT_S + 120) * 1000 }, async (t) => {
+  precondition(t.config.runSlow, 'a slow check: run with --slow');
+  const { exchange, tokens } = await t.authorizeAndExchange();
+  precondition(exchange, 'the authorization returned no code (see AZ-01)');
+  precondition(tokens, `the fresh code did not redeem (${describeResponse(exchange)}; see TK-01)`);
+  const body = exchange.response.json as { expires_in?: unknown; refresh_expires_in?: unknown };
+  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : undefined;
+  precondition(expiresIn, `the token response has no numeric expires_in (${typeof body.expires_in}): there is no announced lifetime to hold the token to (TK-02)`);
+  const maxS = t.config.profile.accessTokenLifetimeMaxS;
+  t.should(expiresIn <= maxS, `access tokens should be short-lived (RFC 6750 §5.3; the profile allows ${maxS} s)`, `expires_in ≤ ${maxS}`, expiresIn);
+  if (body.refresh_expires_in !== undefined) t.info(`refresh tokens announce an idle lifetime: refresh_expires_in = ${JSON.stringify(body.refresh_expires_in)}`);
+  precondition(expiresIn <= MAX_WAIT_S, `expires_in is ${expiresIn} s: longer than this check waits (${MAX_WAIT_S} s)`);
+  const before = await t.api.probe({ bearer: tokens.accessToken });
+  precondition(before.response.status < 400, `the API refused the new access token before it expired (${describeResponse(before)}; see RS-01)`);
+  await sleep((expiresIn + EXPIRY_SKEW_S) * 1000);
+  const after = await t.api.probe({ bearer: tokens.accessToken });
+  demand(after.response.status === 401, `an access token must be refused once its expires_in has passed (RFC 6750 §3.1 invalid_token; RFC 6749 §5.1)`, `HTTP 401 after ${expiresIn} + ${EXPIRY_SKEW_S} s`, describeResponse(after));
+});
+
+check('SEC-04', 'no open redirect at the authorization server', { level: 'MUST', refs: ['RFC9700-4.11', 'RFC9700-2.1', 'RFC6749-3.1.2.4'] }, async (t) => {
+  const request = { response_type: 'code', scope: t.config.scopes.join(' '), state: randomBytes(16).toString('base64url') };
+  const lookalike = new URL(t.config.redirectUri);
+  lookalike.hostname = `${lookalike.hostname}.${FOREIGN_HOST}`;
+  const probes: Array<[string, Promise<Exchange>]> = [
+    ['an unregistered redirect_uri', authorizeGet(t.config.authorizeUrl, { ...request, client_id: t.config.clientId, redirect_uri: FOREIGN_URI })],
+    ['a look-alike of the registered redirect_uri', authorizeGet(t.config.authorizeUrl, { ...request, client_id: t.config.clientId, redirect_uri: lookalike.href })],
+    ['an unknown client_id', authorizeGet(t.config.authorizeUrl, { ...request, client_id: randomUUID(), redirect_uri: FOREIGN_URI })],
+    // Logout and "return to" endpoints are the usual open redirectors next to an AS.
+    ...['/logout', '/session/end', '/oauth/logout'].map((path): [string, Promise<Exchange>] => [`GET ${path} with a foreign return address`,
+      authorizeGet(`${t.config.authUrl}${path}`, { post_logout_redirect_uri: FOREIGN_URI, redirect_uri: FOREIGN_URI, redirect: FOREIGN_URI, return_to: FOREIGN_URI, next: FOREIGN_URI })]),
+  ];
+  for (const [what, probe] of probes) {
+    const exchange = await probe;
+    const target = redirectTargetOf(exchange);
+    const host = target && new URL(target).hostname;
+    demand(!host?.endsWith(FOREIGN_HOST), `${what}: the AS must not redirect to an address no client registered (RFC 9700 §4.11; RFC 6749 §3.1.2.4)`, 'no redirect off the registered addresses', `HTTP ${exchange.response.status} to ${target}`);
+  }
+});
+
+const REFUSED_RESPONSE_TYPE = ['unsupported_response_type', 'unauthorized_client', 'invalid_request'];
+const GRANT_OFF = ['unsupported_grant_type', 'unauthorized_client'];
+
+check('SEC-05', 'the implicit and password grants are off', { level: 'MUST', refs: ['RFC9700-2.4', 'RFC9700-2.1.2', 'RFC6749-4.1.2.1', 'RFC6749-5.2'] }, async (t) => {
+  const state = randomBytes(16).toString('base64url');
+  const implicit = await authorizeGet(t.config.authorizeUrl, { response_type: 'token', client_id: t.config.clientId, redirect_uri: t.config.redirectUri, scope: t.config.scopes.join(' '), state });
+  const target = redirectTargetOf(implicit);
+  const answer = target ? new URL(target) : undefined;
+  const params = answer ? new URLSearchParams(`${answer.search.slice(1)}&${answer.hash.slice(1)}`) : new URLSearchParams();
+  registerSecret(params.get('access_token'), 'access token');
+  t.should(!params.has('access_token'), 'the implicit grant should not issue tokens (RFC 9700 §2.1.2)', 'an error for response_type=token', `a redirect with access_token in its ${answer?.hash.includes('access_token') ? 'fragment' : 'query'}`);
+  if (params.has('error')) t.should(REFUSED_RESPONSE_TYPE.includes(params.get('error')!), 'response_type=token should be refused as unsupported (RFC 6749 §4.1.2.1)', REFUSED_RESPONSE_TYPE.join(' or '), params.get('error'));
+  else if (!target && implicit.response.status < 400) t.info(`response_type=token was answered with HTTP ${implicit.response.status} (a login page?): whether a token would follow was not tried`);
+
+  const password = await send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(t.config.clientId, t.config.clientSecret) },
+    form: { grant_type: 'password', username: `${randomUUID()}@example.invalid`, password: registerSecret(randomBytes(18).toString('base64url'), 'password'), scope: t.config.scopes.join(' ') } });
+  demand(password.response.status !== 200 && errorOf(password) !== 'invalid_grant', 'the password grant must not be offered (RFC 9700 §2.4): invalid_grant means it checked the user\'s password', `HTTP 400 ${GRANT_OFF.join(' or ')}`, describeResponse(password));
+  if (!GRANT_OFF.includes(errorOf(password) ?? '')) t.info(`grant_type=password got ${describeResponse(password)}: refused, but not as a grant type the server does not offer`);
+
+  const clientCredentials = await send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(t.config.clientId, t.config.clientSecret) }, form: { grant_type: 'client_credentials' } });
+  t.info(`grant_type=client_credentials: ${clientCredentials.response.status === 200 ? 'enabled for this client (fine if intended)' : `refused (${errorOf(clientCredentials) ?? `HTTP ${clientCredentials.response.status}`})`}`);
+});
+
+const MARKUP = '"><script>alert(1)</script>';
+const INJECTED_HEADER = 'X-Conformance-Injected';
+const CRLF = `\r\n${INJECTED_HEADER}: 1`;
+
+check('SEC-08', 'error pages and messages escape input and leak nothing', { level: 'SHOULD', refs: ['RFC6749-4.1.2.1', 'RFC6749-5.2', 'RFC9700-4.11'] }, async (t) => {
+  const request = { response_type: 'code', client_id: t.config.clientId, state: `${MARKUP}${CRLF}`, code_challenge: randomBytes(32).toString('base64url'), code_challenge_method: 'S256' };
+  const probes: Array<[string, Exchange]> = [
+    ['an unknown scope and a hostile state', await authorizeGet(t.config.authorizeUrl, { ...request, redirect_uri: t.config.redirectUri, scope: `${t.config.scopes[0]} ${MARKUP}${CRLF}` })],
+    ['a hostile redirect_uri (an error page)', await authorizeGet(t.config.authorizeUrl, { ...request, redirect_uri: `https://${FOREIGN_HOST}/${MARKUP}${CRLF}`, scope: t.config.scopes.join(' ') })],
+    ['a hostile grant_type and scope at the token endpoint', await send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(t.config.clientId, t.config.clientSecret) }, form: { grant_type: `${MARKUP}${CRLF}`, scope: MARKUP } })],
+  ];
+  for (const [what, exchange] of probes) {
+    const { status, text, contentType } = exchange.response;
+    t.should(status < 500, `${what}: bad input should get a client error, not a server error (RFC 6749 §5.2)`, 'HTTP 4xx or a redirect', describeResponse(exchange));
+    t.should(headerValue(exchange.response, INJECTED_HEADER) === undefined, `${what}: a CR LF in a parameter should not reach the response headers`, `no ${INJECTED_HEADER} header`, `${INJECTED_HEADER}: ${headerValue(exchange.response, INJECTED_HEADER)}`);
+    t.should(!reflectsMarkup(text, contentType, MARKUP), `${what}: input should be escaped on the page (OWASP: reflected XSS)`, 'the markup shown as text', 'the markup reflected as HTML');
+    t.should(!stackTraceIn(text), `${what}: an error should not show a stack trace or internal paths (OWASP: improper error handling)`, 'no stack trace', stackTraceIn(text));
+  }
+});
+
+/** Failed attempts per surface: enough to meet a typical limit, few enough for any staging budget. */
+const BRUTE_FORCE_ATTEMPTS = 20;
+
+async function attempt(request: () => Promise<Exchange>): Promise<Attempt> {
+  const started = performance.now();
+  const exchange = await request();
+  return { status: exchange.response.status, ms: performance.now() - started, retryAfter: headerValue(exchange.response, 'retry-after'), error: errorOf(exchange) };
+}
+
+async function failedAttempts(request: () => Promise<Exchange>): Promise<Attempt[]> {
+  const attempts: Attempt[] = [];
+  for (let i = 0; i < BRUTE_FORCE_ATTEMPTS; i++) attempts.push(await attempt(request));
+  return attempts;
+}
+
+check('SEC-09', 'repeated wrong client secrets and API keys meet a brute-force defence', { level: 'MUST', refs: ['RFC6749-2.3.1', 'RFC6749-10.10', 'RFC6585-4'] }, async (t) => {
+  // A throwaway identity: whatever the server locks or slows down, it is not the run's client or key.
+  const clientId = `conformance-${randomUUID()}`;
+  const surfaces: Array<[string, () => Promise<Exchange>]> = [
+    [`client secrets (client_id ${clientId})`, () => send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(clientId, registerSecret(randomBytes(24).toString('base64url'), 'secret')) },
+      form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url'), redirect_uri: t.config.redirectUri } })],
+  ];
+  if (t.config.apiKey) surfaces.push(['API keys', () => t.api.probe({ apiKey: registerSecret(randomBytes(24).toString('base64url'), 'API key') })]);
+  const undefended: string[] = [];
+  for (const [what, request] of surfaces) {
+    const defence = bruteForceDefence(await failedAttempts(request));
+    if (defence.kind === 'none') undefended.push(what);
+    else if (defence.kind === 'rate-limited') t.info(`${what}: HTTP 429 after ${defence.after} failures${defence.retryAfter ? `, Retry-After: ${defence.retryAfter}` : ', without Retry-After (RFC 6585 §4 MAY)'}`);
+    else if (defence.kind === 'locked-out') t.info(`${what}: the answer changed to ${defence.answer} after ${defence.after} failures (a lockout)`);
+    else t.info(`${what}: answers slowed from ${Math.round(defence.firstMs)} ms to ${Math.round(defence.lastMs)} ms (backoff)`);
+  }
+  if (undefended.length) t.review(`${BRUTE_FORCE_ATTEMPTS} wrong ${undefended.join(' and ')} in a row met no 429, lockout or backoff: judge whether the secrets' strength alone protects them (RFC 6749 §2.3.1 "MUST protect")`);
+});
