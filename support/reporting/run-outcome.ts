@@ -3,6 +3,7 @@
  * decision whether the run failed (the runner's exit code 1).
  */
 import type { CheckResult, ChecksReport, Status } from './checks-reporter.ts';
+import { authorizationCount, budgetLines, type AuthorizationCount } from './code-budget.ts';
 
 export interface RunSummary {
   /** The target label. */
@@ -20,6 +21,8 @@ export interface RunSummary {
   fixed: string[];
   /** Errors outside any check (a file that failed to load, an unhandled rejection). */
   errors: string[];
+  /** Browser authorizations the checks spent, and the code budget (a design target, never a failure). */
+  authorizations: AuthorizationCount;
 }
 
 export function summarize(env: string, checks: CheckResult[], errors: string[]): RunSummary {
@@ -35,6 +38,7 @@ export function summarize(env: string, checks: CheckResult[], errors: string[]):
     skipReasons: skipReasons(checks),
     fixed: checks.filter((c) => c.fixed).map((c) => c.id ?? c.name),
     errors,
+    authorizations: authorizationCount(checks),
   };
 }
 
@@ -79,6 +83,7 @@ export function closingLines(report: ChecksReport, { reports }: { reports: strin
     ...(summary.skipReasons.length ? [{ text: `skipped: ${summary.skipReasons.map((s) => `${s.count} × ${s.reason}`).join(', ')}` }] : []),
     ...summary.fixed.map((id) => ({ text: `fixed: ${id} passes now: remove it from ${file}${strict ? ' (strict: this fails the run)' : ''}` })),
     ...(strict ? unexpectedMustSkips(checks).map((c) => ({ text: `strict: ${c.id ?? c.name} (MUST) was skipped and ${file} does not list it as SKIPPED` })) : []),
+    ...budgetLines(summary.authorizations),
     { text: summaryLine(summary) },
   ];
 }
