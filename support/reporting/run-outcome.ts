@@ -3,6 +3,7 @@
  * decision whether the run failed (the runner's exit code 1).
  */
 import type { CheckResult, ChecksReport, Status } from './checks-reporter.ts';
+import { isOptInSkip } from '../opt-in.ts';
 import { authorizationCount, budgetLines, type AuthorizationCount } from './code-budget.ts';
 
 export interface RunSummary {
@@ -56,9 +57,12 @@ export function summaryLine(s: RunSummary): string {
   return `${s.env}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped, ${s.expected} expected, ${s.review} review`;
 }
 
-/** MUST checks that were skipped and are not listed as expected skips: each fails a strict run. */
+/**
+ * MUST checks that were skipped and are not listed as expected skips: each fails a strict run.
+ * An opt-in check the run left out (no --slow, no --destructive) is the run's choice, not one.
+ */
 export function unexpectedMustSkips(checks: CheckResult[]): CheckResult[] {
-  return checks.filter((c) => c.status === 'SKIPPED' && c.level === 'MUST' && !c.expected);
+  return checks.filter((c) => c.status === 'SKIPPED' && c.level === 'MUST' && !c.expected && !isOptInSkip(c.details[0]));
 }
 
 /**
