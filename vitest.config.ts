@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 const levels = ['must', 'should', 'profile', 'info'];
-const areas = ['az', 'pk', 'tk', 'ca', 'rt', 'sc', 'rs', 'ak', 'rv', 'md', 'sec'];
+const areas = ['az', 'pk', 'tk', 'ca', 'rt', 'sc', 'rs', 'ak', 'rv', 'md', 'sec', 'pl'];
 
 export default defineConfig({
   test: {
