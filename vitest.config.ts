@@ -17,6 +17,10 @@ export default defineConfig({
     tags: [
       ...levels.map((name) => ({ name, description: `requirement level ${name.toUpperCase()}` })),
       ...areas.map((name) => ({ name, description: `catalog area ${name.toUpperCase()}` })),
+      // Opt-in checks (support/opt-in.ts): skipped unless the run has --slow or --destructive.
+      // `npm test -- --slow --tags-filter=slow` runs only the slow ones (a nightly job).
+      { name: 'slow', description: 'waits out a code or token lifetime; runs only with --slow' },
+      { name: 'destructive', description: 'changes the target beyond tokens; runs only with --destructive' },
     ],
     reporters: ['default', 'allure-vitest/reporter'],
   },

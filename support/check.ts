@@ -11,6 +11,7 @@ import { citation } from './refs.ts';
 import { redact } from './secrets.ts';
 import * as target from './target.ts';
 import { configuredFeatures, FEATURE_VARIABLES, type Feature } from './config.ts';
+import { optInSkipReason, type OptIn } from './opt-in.ts';
 import type { TokenSet } from './token-endpoint.ts';
 import { CheckFailure, PreconditionUnmet, precondition, recommend, type CacheHeaderOptions } from './verdicts.ts';
 
@@ -27,12 +28,8 @@ export interface CheckMeta {
    * run looks whether that also revoked the shared family (a server that ties families together).
    */
   effects?: 'destructive';
-  /**
-   * Checks a run includes only when asked: `slow` ones wait out a lifetime (`--slow`),
-   * `destructive` ones change the target beyond tokens (`--destructive`). Left out, they are
-   * skipped as "not requested", which no strict rule counts against the target.
-   */
-  optIn?: 'slow' | 'destructive';
+  /** The check runs only when the run opts in (--slow, --destructive); tagged with it, for --tags-filter. */
+  optIn?: OptIn;
   timeout?: number;
 }
 
@@ -103,7 +100,7 @@ function withClause(message: string, refs: string[]): string {
 export function check(id: string, title: string, meta: CheckMeta, body: (t: CheckContext) => Promise<void>): void {
   const { timeout, ...rest } = meta;
   const record: CheckRecord = { id, title, ...rest };
-  const tags = [meta.level.toLowerCase(), id.split('-')[0].toLowerCase()];
+  const tags = [meta.level.toLowerCase(), id.split('-')[0].toLowerCase(), ...(meta.optIn ? [meta.optIn] : [])];
   test(`${id} ${title}`, { meta: { check: record }, tags, timeout }, async (ctx: TestContext) => {
     target.checkStarted(id);
     const warnings: string[] = [];
@@ -137,8 +134,8 @@ export function check(id: string, title: string, meta: CheckMeta, body: (t: Chec
       },
     };
     await writeAllureLabels(record);
-    if (meta.optIn === 'slow' && !config.runSlow) ctx.skip('not requested: a slow check, run with --slow');
-    if (meta.optIn === 'destructive' && !config.runDestructive) ctx.skip('not requested: a destructive check, run with --destructive');
+    const optedIn = { slow: config.runSlow, destructive: config.runDestructive };
+    if (meta.optIn && !optedIn[meta.optIn]) ctx.skip(optInSkipReason(meta.optIn));
     const missing = (meta.needs ?? []).filter((feature) => !configuredFeatures(config).includes(feature));
     if (missing.length) ctx.skip(`optional feature not configured: set ${missing.map((f) => FEATURE_VARIABLES[f]).join(', ')}`);
     try {

@@ -15,6 +15,7 @@ import { ConsentDriver, type AuthorizeOptions, type BrowserAuthorization, type F
 import type { SuiteConfig } from './config.ts';
 import { recordAttachment, recordEvidence, replayEvidence, withEvidence } from './evidence.ts';
 import { configureHttp, type Exchange } from './http.ts';
+import { countAuthorization } from './reporting/code-budget.ts';
 import { injectedConfig } from './run/handover.ts';
 import { exitPromptlyOnSignals } from './run/lifecycle.ts';
 import { tokenEndpoint, tokenSetOf, type TokenSet } from './token-endpoint.ts';
@@ -48,8 +49,9 @@ const driver = once(() => {
   return ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile, handleSignals: false });
 });
 
-/** Runs an authorization request in the browser and records it as evidence. */
+/** Runs an authorization request in the browser and records it as evidence. Every browser authorization of the checks passes here: the code budget counts it. */
 export async function authorize(options: AuthorizationRequestOptions & AuthorizeOptions = {}): Promise<BrowserFlow> {
+  countAuthorization();
   const request = await buildAuthorizationRequest(config(), options);
   const result = await (await driver()).authorize(request, options);
   const outcome = result.outcome;

@@ -63,8 +63,7 @@ check('PL-04', 'client_secret_post: observed against Pleo\'s "Basic only", and n
   }
 });
 
-check('PL-05', 'DELETE /v1/installations/me revokes every token of the client', { level: 'PROFILE', refs: ['Pleo-installations-delete', 'RFC6749-7'], effects: 'destructive' }, async (t) => {
-  precondition(t.config.runDestructive, 'deletes the client\'s installation: run with --destructive');
+check('PL-05', 'DELETE /v1/installations/me revokes every token of the client', { level: 'PROFILE', refs: ['Pleo-installations-delete', 'RFC6749-7'], effects: 'destructive', optIn: 'destructive' }, async (t) => {
   const shared = await t.live();
   const { tokens } = await t.authorizeAndExchange();
   precondition(tokens?.refreshToken, 'the code exchange issued no refresh token (see RT-01)');

@@ -10,18 +10,18 @@ import { clearSecretsForTesting, registerSecret } from '../../support/secrets.ts
 type Annotation = { type: string; message: string };
 const CHECK = { id: 'PK-03', title: 'S256 is enforced', level: 'MUST' as Level, refs: ['RFC7636-4.6'] };
 
-function fakeTest(result: Record<string, unknown>, annotations: Annotation[] = [], options: { duration?: number | null; level?: Level; id?: string } = {}): TestCase {
-  const { duration = 12.6, level = CHECK.level, id = CHECK.id } = options;
+function fakeTest(result: Record<string, unknown>, annotations: Annotation[] = [], options: { duration?: number | null; level?: Level; id?: string; authorizations?: number } = {}): TestCase {
+  const { duration = 12.6, level = CHECK.level, id = CHECK.id, authorizations } = options;
   return {
     name: `${id} S256 is enforced`,
     module: { relativeModuleId: 'tests/pkce.test.ts' },
     result: () => result,
     annotations: () => annotations,
-    meta: () => ({ check: { ...CHECK, id, level } }),
+    meta: () => ({ check: { ...CHECK, id, level }, authorizations }),
     diagnostic: () => (duration === null ? undefined : { duration }),
   } as unknown as TestCase;
 }
-const base = { ...CHECK, name: 'PK-03 S256 is enforced', file: 'tests/pkce.test.ts', durationMs: 13 };
+const base = { ...CHECK, name: 'PK-03 S256 is enforced', file: 'tests/pkce.test.ts', durationMs: 13, authorizations: 0 };
 const failed = (...errors: { name: string; message: string }[]) => ({ state: 'failed', errors });
 
 beforeEach(() => clearSecretsForTesting());
@@ -73,6 +73,11 @@ describe('verdictOf', () => {
     expect(verdictOf(fakeTest({ state: 'pending' }))).toBeUndefined();
   });
 
+  it('carries the browser authorizations the check counted (0 when it counted none)', () => {
+    expect(verdictOf(fakeTest({ state: 'passed' }, [], { authorizations: 2 }))?.authorizations).toBe(2);
+    expect(verdictOf(fakeTest({ state: 'skipped', note: 'no code' }, [], { authorizations: 1 }))?.authorizations).toBe(1);
+  });
+
   it('takes 0 ms without diagnostic', () => {
     expect(verdictOf(fakeTest({ state: 'passed' }, [], { duration: null }))?.durationMs).toBe(0);
   });
@@ -112,11 +117,25 @@ describe('ChecksReporter', () => {
     expect(report.checks[0].expected).toEqual({ as: 'FAILURE', reason: 'ticket 1' });
     expect(report.outcome).toBe('passed');
     expect(readFileSync(join(dir, 'reports/junit.xml'), 'utf8')).toContain('<property name="status" value="EXPECTED"/>');
-    expect(lines.slice(-3)).toEqual([
+    expect(lines.slice(-4)).toEqual([
       'skipped: 1 × PLEO_API_KEY is not set',
       'fixed: CA-03 passes now: remove it from expected-failures/staging.json',
+      'browser authorizations: 0 (budget 35)',
       'staging: 1 passed, 0 failed, 0 warnings, 1 skipped, 1 expected, 0 review',
     ]);
+  });
+
+  it('counts the browser authorizations in checks.json (total and per check) and says loudly when over the budget, without failing', () => {
+    const { lines, report, written } = run([
+      fakeTest({ state: 'passed' }, [], { id: 'AZ-01', authorizations: 30 }),
+      fakeTest({ state: 'passed' }, [], { id: 'TK-04', authorizations: 6 }),
+      fakeTest({ state: 'passed' }, [], { id: 'CA-03' }),
+    ]);
+    expect(written.summary.authorizations).toEqual({ total: 36, budget: 35 });
+    expect(written.checks.map((c) => c.authorizations)).toEqual([30, 6, 0]);
+    expect(lines).toContain('browser authorizations: 36 (budget 35)');
+    expect(lines.find((l) => l.startsWith('ERR over the budget of 35'))).toBeDefined();
+    expect(report.outcome).toBe('passed');
   });
 
   it('in strict mode the fixed entry and the skipped MUST check fail the run', () => {

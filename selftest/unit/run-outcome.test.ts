@@ -15,7 +15,7 @@ describe('summarize and summaryLine', () => {
     const checks = statuses.map((s) => result(s, s === 'SKIPPED' ? { details: ['no key'] } : {}));
     expect(summarize('staging', checks, ['boom'])).toEqual({
       env: 'staging', passed: 2, failed: 1, warnings: 1, skipped: 2, expected: 1, review: 1,
-      skipReasons: [{ reason: 'no key', count: 2 }], fixed: [], errors: ['boom'],
+      skipReasons: [{ reason: 'no key', count: 2 }], fixed: [], errors: ['boom'], authorizations: { total: 0, budget: 35 },
     });
   });
 
@@ -78,13 +78,24 @@ describe('closingLines', () => {
       { text: 'fixed: CA-03 passes now: remove it from expected-failures/staging.json (strict: this fails the run)' },
       { text: 'strict: AK-01 (MUST) was skipped and expected-failures/staging.json does not list it as SKIPPED' },
       { text: 'strict: AK-02 (MUST) was skipped and expected-failures/staging.json does not list it as SKIPPED' },
+      { text: 'browser authorizations: 0 (budget 35)' },
       { text: 'staging: 1 passed, 0 failed, 0 warnings, 2 skipped, 0 expected, 0 review' },
     ]);
   });
 
   it('a clean run: the reports and the summary line', () => {
     expect(closingLines(report([result('SUCCESS')]), { reports: ['r'] }).map((l) => l.text)).toEqual([
-      'Reports: r', 'staging: 1 passed, 0 failed, 0 warnings, 0 skipped, 0 expected, 0 review',
+      'Reports: r', 'browser authorizations: 0 (budget 35)', 'staging: 1 passed, 0 failed, 0 warnings, 0 skipped, 0 expected, 0 review',
     ]);
+  });
+
+  it('the code budget: the count before the summary line, and a loud line over the budget that does not fail the run', () => {
+    const checks = [result('SUCCESS', { authorizations: 20 }), result('SUCCESS', { authorizations: 15 })];
+    expect(closingLines(report(checks), { reports: ['r'] }).map((l) => l.text)).not.toContainEqual(expect.stringContaining('over the budget'));
+    const over = report([...checks, result('SUCCESS', { authorizations: 2 })]);
+    const lines = closingLines(over, { reports: ['r'] });
+    expect(lines.at(-3)).toEqual({ text: 'browser authorizations: 37 (budget 35)' });
+    expect(lines.at(-2)).toMatchObject({ text: expect.stringMatching(/^over the budget of 35 browser authorizations by 2: a design target, not a failure/), error: true });
+    expect(runFailed(over, { strict: true })).toBe(false);
   });
 });

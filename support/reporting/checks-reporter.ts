@@ -37,6 +37,8 @@ export interface CheckResult extends Partial<CheckRecord> {
   /** Listed in the expected-failures file, but it passes now: remove it from the list. */
   fixed?: true;
   durationMs: number;
+  /** Browser authorizations the check started (support/reporting/code-budget.ts); always set by verdictOf. */
+  authorizations?: number;
 }
 
 export interface ChecksReport {
@@ -93,6 +95,7 @@ export function verdictOf(test: TestCase): CheckResult | undefined {
     details: [...own, ...others].map(redact),
     ...(failure && { failure }),
     durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+    authorizations: test.meta().authorizations ?? 0,
   };
 }
 

@@ -3,6 +3,8 @@
  * decision whether the run failed (the runner's exit code 1).
  */
 import type { CheckResult, ChecksReport, Status } from './checks-reporter.ts';
+import { isOptInSkip } from '../opt-in.ts';
+import { authorizationCount, budgetLines, type AuthorizationCount } from './code-budget.ts';
 
 export interface RunSummary {
   /** The target label. */
@@ -20,6 +22,8 @@ export interface RunSummary {
   fixed: string[];
   /** Errors outside any check (a file that failed to load, an unhandled rejection). */
   errors: string[];
+  /** Browser authorizations the checks spent, and the code budget (a design target, never a failure). */
+  authorizations: AuthorizationCount;
 }
 
 export function summarize(env: string, checks: CheckResult[], errors: string[]): RunSummary {
@@ -35,6 +39,7 @@ export function summarize(env: string, checks: CheckResult[], errors: string[]):
     skipReasons: skipReasons(checks),
     fixed: checks.filter((c) => c.fixed).map((c) => c.id ?? c.name),
     errors,
+    authorizations: authorizationCount(checks),
   };
 }
 
@@ -54,10 +59,10 @@ export function summaryLine(s: RunSummary): string {
 
 /**
  * MUST checks that were skipped and are not listed as expected skips: each fails a strict run.
- * A slow or destructive check that the run did not ask for is not among them.
+ * An opt-in check the run left out (no --slow, no --destructive) is the run's choice, not one.
  */
 export function unexpectedMustSkips(checks: CheckResult[]): CheckResult[] {
-  return checks.filter((c) => c.status === 'SKIPPED' && c.level === 'MUST' && !c.expected && !c.optIn);
+  return checks.filter((c) => c.status === 'SKIPPED' && c.level === 'MUST' && !c.expected && !c.optIn && !isOptInSkip(c.details[0]));
 }
 
 /**
@@ -82,6 +87,7 @@ export function closingLines(report: ChecksReport, { reports }: { reports: strin
     ...(summary.skipReasons.length ? [{ text: `skipped: ${summary.skipReasons.map((s) => `${s.count} × ${s.reason}`).join(', ')}` }] : []),
     ...summary.fixed.map((id) => ({ text: `fixed: ${id} passes now: remove it from ${file}${strict ? ' (strict: this fails the run)' : ''}` })),
     ...(strict ? unexpectedMustSkips(checks).map((c) => ({ text: `strict: ${c.id ?? c.name} (MUST) was skipped and ${file} does not list it as SKIPPED` })) : []),
+    ...budgetLines(summary.authorizations),
     { text: summaryLine(summary) },
   ];
 }

@@ -186,8 +186,10 @@ Options:
   --fault A,B         stand-in only: switch on named faults (npm run stand-in -- --list-faults)
   --mode A,B | all    stand-in only: switch on realism modes (legitimate server variations)
   --strict            fail on warnings (violated SHOULDs) too
-  --slow              also run the slow checks (they wait for codes and tokens to expire)
-  --destructive       also run the checks that revoke the client's installation or tokens
+  --slow              also run the slow checks, which wait for codes and tokens to expire
+                      (Vitest tag "slow"; without --slow they skip, which fails no run)
+  --destructive       also run the checks that change the target beyond tokens, such as
+                      deleting the client's installation (tag "destructive")
   --out DIR           where allure-results/ and reports/ go (default: the current folder)
   --headed            show the browser
   -h, --help          this text
@@ -195,7 +197,8 @@ Options:
 Vitest options that pass through (no other is accepted):
   FILE ...                       file filters: npm test -- tests/pkce.test.ts
   -t, --testNamePattern REGEX    checks whose name matches: npm test -- -t PK-03
-  --tags-filter EXPR             by level or area tag: npm test -- --tags-filter=must
+  --tags-filter EXPR             by level, area or opt-in tag: --tags-filter=must,
+                                 --tags-filter='rt && !slow', --slow --tags-filter=slow
   --bail [N]                     stop after N failed checks (default 1)
   --silent [true|passed-only]    hide the checks' console output
   --sequence.shuffle             run the files and checks in random order
@@ -205,4 +208,7 @@ Vitest options that pass through (no other is accepted):
 Exit codes: 0 every check passed (warnings allowed unless --strict), 1 a check failed,
             2 the run could not start (command line, configuration, unreachable target,
               credentials, browser), 130/143 interrupted (SIGINT/SIGTERM).
-Results: reports/checks.json, reports/junit.xml, allure-results/ (npm run report builds the HTML).`;
+Results: reports/checks.json, reports/junit.xml, allure-results/ (npm run report builds the HTML).
+Code budget: the closing lines count the browser authorizations the checks spent against a
+budget of 35 for a full run. It is a design target: a run over it says so loudly, and does not fail.
+Coverage: npm run catalog lists every catalog check, its test, level, faults and last verdict.`;
