@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { clientBasicAuth } from './client-auth.ts';
 import type { SuiteConfig } from './config.ts';
-import { send, type Exchange } from './http.ts';
+import { send, type Exchange, type FormParams } from './http.ts';
 import type { Dispatcher } from 'undici';
 
 export interface TokenRequestOptions {
@@ -22,6 +22,28 @@ export interface TokenSet {
   accessToken: string;
   refreshToken?: string;
   scope?: string;
+}
+
+/** A token request exactly as given, for request-validation probes (catalog TK-10, TK-11, CA-04..06). */
+export interface RawTokenRequest extends TokenRequestOptions {
+  method?: 'GET' | 'POST';
+  /** Sent form-urlencoded; pairs allow a parameter twice. */
+  form?: FormParams;
+  /** A body sent as it is, with `contentType`. */
+  body?: string;
+  contentType?: string;
+  /** Parameters appended to the token URL's query. */
+  query?: FormParams;
+}
+
+/** A random code and verifier: a grant no server issued, so nothing real is spent (the auth oracle's way). */
+export function bogusCodeGrant(redirectUri: string): Array<[string, string]> {
+  return [
+    ['grant_type', 'authorization_code'],
+    ['code', randomBytes(24).toString('base64url')],
+    ['redirect_uri', redirectUri],
+    ['code_verifier', randomBytes(48).toString('base64url')],
+  ];
 }
 
 export type AuthOracleVerdict = 'authenticated' | 'rejected' | 'inconclusive';
@@ -66,6 +88,23 @@ export function tokenEndpoint(config: SuiteConfig) {
     async probeClientAuth(authorization?: string | null): Promise<{ verdict: AuthOracleVerdict; exchange: Exchange }> {
       const oracle = await (calibration ??= calibrate());
       const exchange = await redeemRandomCode(authorization);
+      return { verdict: oracleVerdict(exchange, oracle), exchange };
+    },
+
+    /** A token request as given: no default parameters; the configured Basic credentials unless `authorization` says otherwise. */
+    raw(request: RawTokenRequest): Promise<Exchange> {
+      const url = new URL(config.tokenUrl);
+      const query = Array.isArray(request.query) ? request.query : Object.entries(request.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+      for (const [name, value] of query) url.searchParams.append(name, value);
+      const headers = { ...authHeader(request), ...(request.contentType ? { 'content-type': request.contentType } : {}) };
+      return send({ method: request.method ?? 'POST', url: url.toString(), headers, form: request.form, body: request.body });
+    },
+
+    /** The auth oracle for a request shaped by the caller (credentials in the body or the URL, say): a random code, calibrated verdict. */
+    async probeClientAuthRequest(request: Omit<RawTokenRequest, 'form' | 'body' | 'contentType' | 'method'> & { extraForm?: Array<[string, string]> }): Promise<{ verdict: AuthOracleVerdict; exchange: Exchange }> {
+      const oracle = await (calibration ??= calibrate());
+      const { extraForm = [], ...rest } = request;
+      const exchange = await endpoint.raw({ ...rest, form: [...bogusCodeGrant(config.redirectUri), ...extraForm] });
       return { verdict: oracleVerdict(exchange, oracle), exchange };
     },
 

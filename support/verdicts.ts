@@ -70,6 +70,8 @@ export function errorOf(exchange: Exchange): string | undefined {
 // RFC 6749 §5.2: error and error_description use %x20-21 / %x23-5B / %x5D-7E only.
 const ERROR_CHARSET = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
 // RFC 6749 §3.3: scope = scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+// RFC 6749 §5.2: error_uri uses %x21 / %x23-5B / %x5D-7E.
+const ERROR_URI_CHARSET = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const SCOPE_LIST = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 
 export interface CacheHeaderOptions {
@@ -119,11 +121,44 @@ export function expectOAuthError(
   demand(statuses.includes(exchange.response.status), requirement, `HTTP ${statuses.join(' or ')} ${errors.join(' or ')}`, summary(exchange));
   demand(body, 'an error response must be JSON (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${redactedExcerpt(bodyEvidence(exchange), 200)}`);
   demand(errors.includes(body.error as string), expected.because ?? 'the error code must name the problem (RFC 6749 §5.2)', errors.join(' or '), body.error);
+  expectErrorMembers(body);
+  expectNoStore(exchange, cache, 'SHOULD');
+}
+
+/** RFC 6749 §5.2: error and error_description in the error charset, error_uri a URI in its charset (all MUST). */
+function expectErrorMembers(body: Record<string, unknown>): void {
   for (const member of ['error', 'error_description'] as const) {
     const value = body[member];
     if (value === undefined) continue;
     demand(typeof value === 'string' && ERROR_CHARSET.test(value), `${member} must use the RFC 6749 §5.2 character set`, 'printable ASCII without " and \\', value);
   }
+  const uri = body.error_uri;
+  if (uri === undefined) return;
+  const isUri = typeof uri === 'string' && ERROR_URI_CHARSET.test(uri) && URL.canParse(uri);
+  demand(isUri, 'error_uri must be a URI (RFC 6749 §5.2)', 'an absolute URI such as "https://…"', uri);
+}
+
+// RFC 6749 §5.2 and the token-endpoint codes of the OAuth Extensions Error Registry (§8.5):
+// RFC 8628 (device flow), RFC 8707 (resource indicators), RFC 9396 (RAR), RFC 9449 (DPoP).
+const TOKEN_ERROR_CODES = new Set([
+  'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
+  'authorization_pending', 'slow_down', 'access_denied', 'expired_token', 'invalid_target', 'invalid_authorization_details',
+  'invalid_dpop_proof', 'use_dpop_nonce',
+]);
+
+/**
+ * TK-12: the format of any token-endpoint error, whatever it refuses (RFC 6749 §5.2, all MUST):
+ * 400, or 401 for invalid_client; an application/json object; a known or registered error code;
+ * the member charsets and error_uri. The cache headers are a SHOULD on errors (catalog TK-03).
+ */
+export function expectErrorFormat(exchange: Exchange, cache: CacheHeaderOptions): void {
+  const body = bodyOf(exchange);
+  const isJson = /^application\/json\b/i.test(exchange.response.contentType) && body;
+  demand(isJson, 'an error response must be a JSON object sent as application/json (RFC 6749 §5.2)', 'application/json object', `${exchange.response.contentType}: ${redactedExcerpt(bodyEvidence(exchange), 200)}`);
+  demand(typeof body.error === 'string' && TOKEN_ERROR_CODES.has(body.error), 'error must be an RFC 6749 §5.2 code or a registered extension code (RFC 6749 §8.5)', [...TOKEN_ERROR_CODES].join(' | '), body.error);
+  const { status } = exchange.response;
+  demand(status === 400 || (status === 401 && body.error === 'invalid_client'), 'an error response must be 400, or 401 for invalid_client (RFC 6749 §5.2)', 'HTTP 400 (401 for invalid_client)', summary(exchange));
+  expectErrorMembers(body);
   expectNoStore(exchange, cache, 'SHOULD');
 }
 

@@ -1,12 +1,16 @@
 /** CA: client authentication with client_secret_basic (RFC 6749 §2.3.1). */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { malformedBasicVariants, wellFormedBasicVariants } from '../support/basic-variants.ts';
 import { check, type CheckContext } from '../support/check.ts';
 import { clientBasicAuth, rawClientBasicAuth } from '../support/client-auth.ts';
 import type { Exchange } from '../support/http.ts';
 import { registerSecret } from '../support/secrets.ts';
 import { fixtureFailureOwner } from '../support/target.ts';
+import { tokenSetOf } from '../support/token-endpoint.ts';
+import { tokenRequest } from '../support/token-form.ts';
 import { nearMiss, swappedCase } from '../support/variants.ts';
 import { demand, describeResponse, errorOf, expectInvalidClient, expectOAuthError, precondition } from '../support/verdicts.ts';
+// CA-04..CA-06 (credentials missing, doubled, or in the URL):
 
 check('CA-01', 'client_secret_basic with form-urlencoded id and secret authenticates', { level: 'MUST', refs: ['RFC6749-2.3.1', 'RFC6749-B'] }, async (t) => {
   const fixture = await t.shared();
@@ -71,11 +75,6 @@ check('CA-03', 'wrong secrets and an unknown client_id are refused alike', { lev
   else expectOAuthError(empty, { status: 400, error: 'invalid_request' }, t.cache);
 });
 
-// CA-07 and CA-08. (ES imports are hoisted: these sit with the checks that use them.)
-import { malformedBasicVariants, wellFormedBasicVariants } from '../support/basic-variants.ts';
-import { tokenSetOf } from '../support/token-endpoint.ts';
-import { tokenRequest } from '../support/token-form.ts';
-
 check('CA-07', 'the Basic header is parsed robustly', { level: 'MUST', refs: ['RFC9110-11.1', 'RFC7617-2', 'RFC6749-5.2'] }, async (t) => {
   precondition((await t.token.calibration()).usable, 'the auth oracle cannot tell acceptance from refusal on this server');
   const { schemeCases, doubleSpace } = wellFormedBasicVariants(t.config.clientId, t.config.clientSecret);
@@ -106,4 +105,25 @@ check('CA-08', 'a body client_id that contradicts the Basic identity gets no tok
   const owner = ((await t.api.probe({ bearer: tokens.accessToken })).response.json as { data?: { clientId?: unknown } } | undefined)?.data?.clientId;
   demand(owner !== other, 'tokens must not be issued to a client that did not authenticate (RFC 6749 §4.1.3)', `not ${other}`, owner);
   t.warn(`the token endpoint issued tokens to the authenticated client and ignored the body's client_id (${other}); it should refuse the contradiction (RFC 6749 §4.1.3)`);
+});
+
+check('CA-04', 'a confidential client cannot redeem a code with its client_id alone', { level: 'MUST', refs: ['RFC6749-3.2.1', 'RFC6749-4.1.3'] }, async (t) => {
+  const { code, flow } = await t.freshCode();
+  const form = { grant_type: 'authorization_code', code, redirect_uri: t.config.redirectUri, code_verifier: flow.request.pkce.verifier, client_id: t.config.clientId };
+  const exchange = await t.token.raw({ form, authorization: null });
+  demand(!tokenSetOf(exchange), 'a confidential client must authenticate to redeem a code (RFC 6749 §3.2.1)', 'no tokens', describeResponse(exchange));
+  expectOAuthError(exchange, { status: [400, 401], error: ['invalid_client', 'invalid_request'], because: 'a code exchange without client authentication must be refused (RFC 6749 §3.2.1, §4.1.3)' }, t.cache);
+});
+
+check('CA-05', 'Basic together with client_secret in the body is refused', { level: 'SHOULD', refs: ['RFC6749-2.3', 'RFC6749-5.2'] }, async (t) => {
+  const { exchange } = await t.token.probeClientAuthRequest({ extraForm: [['client_id', t.config.clientId], ['client_secret', t.config.clientSecret]] });
+  const refused = ['invalid_request', 'invalid_client'].includes(errorOf(exchange) ?? '');
+  t.should(refused, 'a client must not use more than one authentication method per request, and the server should refuse it (RFC 6749 §2.3)', '400 invalid_request (or invalid_client)', describeResponse(exchange));
+});
+
+check('CA-06', 'client credentials in the token URL do not authenticate', { level: 'MUST', refs: ['RFC6749-2.3.1'] }, async (t) => {
+  precondition((await t.token.calibration()).usable, 'the auth oracle cannot tell acceptance from refusal on this server');
+  const { verdict, exchange } = await t.token.probeClientAuthRequest({ authorization: null, query: { client_id: t.config.clientId, client_secret: t.config.clientSecret } });
+  const { status } = exchange.response;
+  demand(verdict !== 'authenticated' && status >= 400 && status < 500, 'client credentials in the request URI must not authenticate (RFC 6749 §2.3.1)', 'a 4xx refusal of the client', describeResponse(exchange));
 });

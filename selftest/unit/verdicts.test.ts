@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Exchange } from '../../support/http.ts';
 import {
   CheckFailure, PreconditionUnmet, challengesOf, demand, expectBasicChallenge, expectBearerChallenge, expectInvalidClient, expectNoStore,
-  expectOAuthError, expectSuccessfulTokenResponse, expectTokenRefused, expectTokenResponseTyping, precondition, recommend,
+  expectErrorFormat, expectOAuthError, expectSuccessfulTokenResponse, expectTokenRefused, expectTokenResponseTyping, precondition, recommend,
 } from '../../support/verdicts.ts';
 import { thrown } from './thrown.ts';
 
@@ -127,6 +127,15 @@ describe('expectOAuthError (RFC 6749 §5.2)', () => {
   it.each(['say "no"', 'back\\slash', 'tab\there', 'ünïcode'])('fails on error_description %j', (description) => {
     const e = failure(() => expectOAuthError(error(400, { error: 'invalid_grant', error_description: description }), expected, required));
     expect(e.requirement).toBe('error_description must use the RFC 6749 §5.2 character set');
+  });
+
+  it.each(['see the docs', 'https://as.test/errors/"x"', ''])('fails on error_uri %j, which is not a URI', (uri) => {
+    const e = failure(() => expectOAuthError(error(400, { error: 'invalid_grant', error_uri: uri }), expected, required));
+    expect(e.requirement).toBe('error_uri must be a URI (RFC 6749 §5.2)');
+  });
+
+  it('passes an absolute error_uri', () => {
+    expect(() => expectOAuthError(error(400, { error: 'invalid_grant', error_uri: 'https://as.test/errors#invalid_grant' }), expected, required)).not.toThrow();
   });
 
   it('fails on a non-string error_description', () => {
@@ -327,5 +336,38 @@ describe('expectInvalidClient (RFC 6749 §5.2)', () => {
   it('fails on another error code or status', () => {
     failure(() => expectInvalidClient(error(401, { error: 'invalid_grant' }, { ...NO_STORE, 'www-authenticate': 'Basic realm="x"' }), required));
     failure(() => expectInvalidClient(error(403, body, { ...NO_STORE, 'www-authenticate': 'Basic realm="x"' }), required));
+  });
+});
+
+describe('expectErrorFormat (TK-12, RFC 6749 §5.2)', () => {
+  it.each([
+    [400, 'invalid_grant'], [400, 'unsupported_grant_type'], [401, 'invalid_client'], [400, 'invalid_client'], [400, 'invalid_target'],
+  ])('passes HTTP %i %s', (status, code) => {
+    expect(() => expectErrorFormat(error(status, { error: code, error_description: 'no' }), required)).not.toThrow();
+  });
+
+  it('fails on an unknown error code', () => {
+    expect(failure(() => expectErrorFormat(error(400, { error: 'bad_code' }), required)).requirement).toMatch(/RFC 6749 §8\.5/);
+  });
+
+  it('fails on 401 for anything but invalid_client, and on 5xx', () => {
+    failure(() => expectErrorFormat(error(401, { error: 'invalid_grant' }), required));
+    failure(() => expectErrorFormat(error(500, { error: 'invalid_request' }), required));
+  });
+
+  it('fails on HTML and on JSON under another media type', () => {
+    failure(() => expectErrorFormat(exchange(400, NO_STORE, '<html>Bad</html>', 'text/html'), required));
+    failure(() => expectErrorFormat(exchange(400, NO_STORE, { error: 'invalid_grant' }, 'application/problem+json'), required));
+  });
+
+  it('fails on a CR or LF in error_description and on an error_uri that is no URI', () => {
+    failure(() => expectErrorFormat(error(400, { error: 'invalid_grant', error_description: 'line\r\nbreak' }), required));
+    failure(() => expectErrorFormat(error(400, { error: 'invalid_grant', error_uri: 'not a uri' }), required));
+  });
+
+  it('only warns without no-store (catalog TK-03)', () => {
+    const warn = vi.fn();
+    expectErrorFormat(error(400, { error: 'invalid_grant' }, {}), { pragma: 'optional', warn });
+    expect(warn).toHaveBeenCalledOnce();
   });
 });
