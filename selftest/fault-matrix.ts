@@ -39,17 +39,25 @@ export interface FaultRow {
   fault: string;
   declared: string[];
   failed: string[];
+  /** Declared checks that could not run to their end (a timeout, a transport error): they caught nothing. */
+  broken: string[];
   caught: boolean;
   missed: string[];
   exitCode: number;
 }
 
-/** The kill-matrix row of one fault run: caught when the run failed and every declared check failed or warned. */
+/**
+ * The kill-matrix row of one fault run: caught when the run failed and every declared check
+ * reported a violation, a failed requirement or (the run is strict) a warning. A check that could
+ * not run to its end has caught nothing.
+ */
 export function faultRow(fault: string, spec: FaultSpec, exitCode: number, report: ChecksReport | undefined): FaultRow {
-  const failed = (report?.checks ?? []).filter((c) => c.id && (c.status === 'FAILURE' || c.status === 'WARNING')).map((c) => c.id!).sort();
+  const checks = (report?.checks ?? []).filter((c) => c.id);
+  const failed = checks.filter((c) => (c.status === 'FAILURE' && c.failure !== 'infrastructure') || c.status === 'WARNING').map((c) => c.id!).sort();
+  const broken = checks.filter((c) => c.status === 'FAILURE' && c.failure === 'infrastructure').map((c) => c.id!).sort();
   const declared = [...spec.catches];
   const missed = declared.filter((id) => !failed.includes(id));
-  return { fault, declared, failed, caught: exitCode === 1 && missed.length === 0, missed, exitCode };
+  return { fault, declared, failed, broken, caught: exitCode === 1 && missed.length === 0, missed, exitCode };
 }
 
 export interface FaultMatrixOptions<R extends { exitCode: number; report?: ChecksReport }> {
