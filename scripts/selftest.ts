@@ -120,7 +120,8 @@ async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
   const started = performance.now();
   const verdicts: Verdict[] = [];
-  const width = Math.max(1, Math.min(2, availableParallelism()));
+  // A run waits on the browser and the network much of the time: one more run than cores keeps both busy.
+  const width = Math.max(1, Math.min(3, availableParallelism() + 1));
 
   console.log('== 1. unit tests of support/');
   const unitExit = await spawnLogged(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'selftest/vitest.config.ts'], join(OUT, 'unit.log'), process.env, true);
