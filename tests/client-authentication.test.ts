@@ -31,8 +31,10 @@ check('CA-01', 'client_secret_basic with form-urlencoded id and secret authentic
 check('CA-02', 'a secret with reserved characters authenticates when form-urlencoded', { level: 'MUST', refs: ['RFC6749-2.3.1', 'RFC6749-B'], needs: ['encodingClient'] }, async (t) => {
   const { id, secret } = t.config.encodingClient!;
   const encoded = await t.token.probeClientAuth(clientBasicAuth(id, secret));
-  precondition(encoded.verdict !== 'inconclusive', `the auth oracle cannot tell acceptance from refusal on this server (${describeResponse(encoded.exchange)})`);
-  demand(encoded.verdict === 'authenticated', 'id and secret form-urlencoded before Basic must authenticate (RFC 6749 §2.3.1)', 'authenticated', describeResponse(encoded.exchange));
+  // invalid_client is a refusal by definition (RFC 6749 §5.2), even where the oracle is uncalibrated.
+  const refused = encoded.verdict === 'rejected' || errorOf(encoded.exchange) === 'invalid_client';
+  precondition(refused || encoded.verdict === 'authenticated', `the auth oracle cannot tell acceptance from refusal on this server (${describeResponse(encoded.exchange)})`);
+  demand(!refused, 'id and secret form-urlencoded before Basic must authenticate (RFC 6749 §2.3.1)', 'authenticated', describeResponse(encoded.exchange));
   const raw = await t.token.probeClientAuth(rawClientBasicAuth(id, secret));
   t.info(`the same credentials without the form-urlencoding step: ${raw.verdict}`);
 });
