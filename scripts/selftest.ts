@@ -28,6 +28,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'reports', 'selftest');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SHUFFLE_SEEDS = [1, 2, 3];
+/** Faults per Vitest run of the matrix: their stand-ins run at once. */
+const FAULT_BATCH = 50;
 const PERSONAL_DATA = ['employees.json', 'user.json'].flatMap((file) => readPersonalData(join(ROOT, 'fixtures', 'data', file)));
 
 interface RunResult {
@@ -72,11 +74,16 @@ async function runSuite(name: string, args: string[], env: Record<string, string
   } catch {
     report = undefined;
   }
+  return { name, exitCode, seconds, report, leaks: leaksIn([consoleLog, join(dir, 'allure-results'), join(dir, 'reports')], ledger) };
+}
+
+/** Secrets of the ledger, fragments of them, and personal data found in clear in the files (or folders). */
+function leaksIn(files: string[], ledger: string): string[] {
   const secrets = readLedger(ledger);
-  const { leaks } = scanForLeaks([consoleLog, join(dir, 'allure-results'), join(dir, 'reports')], secrets, PERSONAL_DATA);
-  const leakLines = leaks.map((l) => `${l.file.replace(`${ROOT}/`, '')}: ${l.kind === 'personal-data' ? 'personal data item' : 'ledger entry'} ${l.entry} in ${l.form} form`);
-  if (secrets.length < 5) leakLines.push(`the ledger holds only ${secrets.length} secrets: the leak scan would prove nothing`);
-  return { name, exitCode, seconds, report, leaks: leakLines };
+  const { leaks } = scanForLeaks(files, secrets, PERSONAL_DATA);
+  const lines = leaks.map((l) => `${l.file.replace(`${ROOT}/`, '')}: ${l.kind === 'personal-data' ? 'personal data item' : 'ledger entry'} ${l.entry} in ${l.form} form`);
+  if (secrets.length < 5) lines.push(`the ledger holds only ${secrets.length} secrets: the leak scan would prove nothing`);
+  return lines;
 }
 
 async function inParallel<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -140,18 +147,22 @@ async function main(): Promise<number> {
   verdicts.push(...modes.verdicts);
 
   const faultNames = Object.keys(FAULTS);
-  // Each fault run is targeted at the checks the fault declares (their files and IDs): no verdict
-  // depends on another check, so that proves what a full run would, in half the time.
+  // Each fault gets its own stand-in and its own copy of the suite, narrowed to the checks the
+  // fault declares; the copies share Vitest's workers and one browser (selftest/fault-matrix.ts).
   const { checks } = checksInFolder(join(ROOT, 'tests'), ROOT);
-  console.log(`\n== 4. the suite against each of ${faultNames.length} faults (strict, the declared checks, ${width} at a time)`);
-  const faultRuns = await runFaultMatrix({
+  console.log(`\n== 4. the suite against each of ${faultNames.length} faults (strict, the declared checks, ${width} workers)`);
+  const matrixRun = await runFaultMatrix({
+    projectDir: ROOT,
     faults: FAULTS,
     checks,
-    width,
-    runSuite,
-    onRow: (row) => console.log(`${row.caught ? 'caught' : 'MISSED'}  ${row.fault.padEnd(44)} declared ${row.declared.join(',').padEnd(20)} failed ${row.failed.join(',') || '-'}${row.broken.length ? `  could not run: ${row.broken.join(',')}` : ''}${row.exitCode === 2 ? '  (the run could not start)' : ''}`),
+    outDir: join(OUT, 'faults'),
+    workers: width,
+    batchSize: FAULT_BATCH,
+    onRow: (row) => console.log(`${row.caught ? 'caught' : 'MISSED'}  ${row.fault.padEnd(44)} declared ${row.declared.join(',').padEnd(20)} failed ${row.failed.join(',') || '-'}${row.broken.length ? `  could not run: ${row.broken.join(',')}` : ''}${row.error ? `  (could not start: ${row.error})` : ''}`),
   });
-  for (const { row } of faultRuns) verdicts.push({ name: `fault ${row.fault}`, ok: row.caught });
+  for (const row of matrixRun.rows) verdicts.push({ name: `fault ${row.fault}`, ok: row.caught });
+  const matrixLeaks = leaksIn(matrixRun.artifacts, matrixRun.ledgerFile);
+  console.log(`${matrixRun.rows.filter((r) => r.caught).length} of ${matrixRun.rows.length} faults caught (${matrixRun.seconds.toFixed(1)} s)`);
 
   console.log('\n== 5. the suite against the second target, @node-oauth/oauth2-server (strict)');
   const nodeOAuth = await runSuite('target-node-oauth', ['--target', 'node-oauth', '--strict']);
@@ -173,10 +184,10 @@ async function main(): Promise<number> {
   verdicts.push({ name: 'interrupted run', ok: interrupt.ok });
 
   console.log('\n== 8. secrets and personal data in the artifacts of every run');
-  const allRuns = [clean, ...modes.runs, ...faultRuns.map((f) => f.run), nodeOAuth];
-  const leaks = allRuns.flatMap((r) => r.leaks.map((l) => `${r.name}: ${l}`));
+  const allRuns = [clean, ...modes.runs, nodeOAuth];
+  const leaks = [...allRuns.flatMap((r) => r.leaks.map((l) => `${r.name}: ${l}`)), ...matrixLeaks.map((l) => `fault matrix: ${l}`)];
   for (const leak of leaks) console.log(`LEAK ${leak}`);
-  console.log(leaks.length ? `${leaks.length} leaks` : `no secret, no fragment of one, and no personal data in clear in ${allRuns.length} runs`);
+  console.log(leaks.length ? `${leaks.length} leaks` : `no secret, no fragment of one, and no personal data in clear in ${allRuns.length} runs and the fault matrix (${matrixRun.rows.length} faults)`);
   verdicts.push({ name: 'no secret or personal data in clear', ok: leaks.length === 0 });
 
   const matrix = {
@@ -184,7 +195,7 @@ async function main(): Promise<number> {
     seconds: Math.round((performance.now() - started) / 1000),
     clean: { exitCode: clean.exitCode, summary: s, seconds: Number(clean.seconds.toFixed(1)) },
     modes: modes.verdicts,
-    faults: faultRuns.map((f) => f.row),
+    faults: matrixRun.rows,
     nodeOAuth: { exitCode: nodeOAuth.exitCode, summary: nodeOAuth.report?.summary, expected: idsWith(nodeOAuth.report, 'EXPECTED'), unexpected, fixed },
     leaks,
   };

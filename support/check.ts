@@ -12,6 +12,7 @@ import { redact } from './secrets.ts';
 import * as target from './target.ts';
 import { configuredFeatures, FEATURE_VARIABLES, type Feature } from './config.ts';
 import { optInSkipReason, type OptIn } from './opt-in.ts';
+import { runsCheck } from './run/handover.ts';
 import type { TokenSet } from './token-endpoint.ts';
 import { CheckFailure, PreconditionUnmet, precondition, recommend, type CacheHeaderOptions } from './verdicts.ts';
 
@@ -98,6 +99,7 @@ function withClause(message: string, refs: string[]): string {
 }
 
 export function check(id: string, title: string, meta: CheckMeta, body: (t: CheckContext) => Promise<void>): void {
+  if (!runsCheck(id)) return;
   const { timeout, ...rest } = meta;
   const record: CheckRecord = { id, title, ...rest };
   const tags = [meta.level.toLowerCase(), id.split('-')[0].toLowerCase(), ...(meta.optIn ? [meta.optIn] : [])];

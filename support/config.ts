@@ -51,6 +51,8 @@ export interface BrowserSettings {
   /** Where failure screenshots go. */
   artifactsDir: string;
   selectors: ScreenSelectorSettings;
+  /** A running browser to connect to instead of launching one (the self-test's fault matrix shares one). */
+  wsEndpoint?: string;
 }
 
 export interface ClientCredentials {

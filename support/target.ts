@@ -18,6 +18,7 @@ import { configureHttp, type Exchange } from './http.ts';
 import { countAuthorization } from './reporting/code-budget.ts';
 import { injectedConfig } from './run/handover.ts';
 import { exitPromptlyOnSignals } from './run/lifecycle.ts';
+import { onWorkerCleanup } from './run/worker-cleanup.ts';
 import { tokenEndpoint, tokenSetOf, type TokenSet } from './token-endpoint.ts';
 
 export interface BrowserFlow extends BrowserAuthorization {
@@ -44,9 +45,15 @@ export const config = once((): SuiteConfig => {
 });
 export const token = once(() => tokenEndpoint(config()));
 export const api = once(() => resourceApi(config()));
-const driver = once(() => {
+let openDriver: Promise<ConsentDriver> | undefined;
+const driver = (): Promise<ConsentDriver> => {
   exitPromptlyOnSignals();
-  return ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile, handleSignals: false });
+  return (openDriver ??= ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile, handleSignals: false }));
+};
+onWorkerCleanup(async () => {
+  const closing = openDriver;
+  openDriver = undefined;
+  await (await closing)?.close();
 });
 
 /** Runs an authorization request in the browser and records it as evidence. Every browser authorization of the checks passes here: the code budget counts it. */

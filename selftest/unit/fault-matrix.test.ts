@@ -1,65 +1,60 @@
+import { mkdtempSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DefinedCheck } from '../../support/coverage.ts';
-import type { ChecksReport } from '../../support/reporting/checks-reporter.ts';
-import { faultRow, namePattern, planFaultRun, runFaultMatrix } from '../../selftest/fault-matrix.ts';
+import type { CheckResult } from '../../support/reporting/checks-reporter.ts';
+import { batches, faultOfFile, faultRow, makeCopy, planFaultRun } from '../../selftest/fault-matrix.ts';
 
 const checks: DefinedCheck[] = [
   { id: 'TK-04', title: 'once', level: 'MUST', file: 'tests/token-endpoint.test.ts', line: 1 },
   { id: 'PK-01', title: 's256', level: 'MUST', file: 'tests/pkce.test.ts', line: 1 },
   { id: 'TK-01', title: 'json', level: 'MUST', file: 'tests/token-endpoint.test.ts', line: 2 },
 ];
-const report = (statuses: Record<string, string>) => ({ checks: Object.entries(statuses).map(([id, status]) => ({ id, status })) }) as unknown as ChecksReport;
+const results = (statuses: Record<string, string>) => Object.entries(statuses).map(([id, status]) => ({ id, status })) as CheckResult[];
 
 describe('planFaultRun', () => {
-  it('runs only the declared checks: their files and a name filter, strict, with the fault\'s options and settings', () => {
+  it('runs only the declared checks\' files, strict, with the fault\'s options and settings', () => {
     expect(planFaultRun('double-hash', { catches: ['TK-01', 'PK-01'], args: ['--slow'], env: { PLEO_PROFILE_PKCE: 'fapi2' } }, checks)).toEqual({
       fault: 'double-hash',
-      args: ['--strict', '--fault', 'double-hash', '--slow', 'tests/pkce.test.ts', 'tests/token-endpoint.test.ts', '-t', '(?:^| )(?:PK-01|TK-01) '],
+      args: ['--strict', '--fault', 'double-hash', '--slow'],
+      files: ['tests/pkce.test.ts', 'tests/token-endpoint.test.ts'],
       env: { PLEO_PROFILE_PKCE: 'fapi2' },
     });
-  });
-
-  it('the name filter matches the declared IDs only, also after a describe\'s name', () => {
-    const pattern = new RegExp(namePattern(['SEC-01', 'TK-04']));
-    expect(pattern.test('TK-04 a code can be redeemed only once')).toBe(true);
-    expect(pattern.test('group SEC-01 TLS')).toBe(true);
-    expect(pattern.test('TK-040 other')).toBe(false);
-    expect(pattern.test('XSEC-01 other')).toBe(false);
   });
 });
 
 describe('faultRow', () => {
-  it('caught: the run failed and every declared check failed or warned', () => {
-    expect(faultRow('f', { catches: ['TK-01', 'PK-01'] }, 1, report({ 'TK-01': 'FAILURE', 'PK-01': 'WARNING' })).caught).toBe(true);
+  it('caught: every declared check failed or warned', () => {
+    expect(faultRow('f', { catches: ['TK-01', 'PK-01'] }, results({ 'TK-01': 'FAILURE', 'PK-01': 'WARNING' })).caught).toBe(true);
   });
 
-  it('missed: a declared check passed, was skipped or did not run, or the run did not fail', () => {
-    expect(faultRow('f', { catches: ['TK-01', 'PK-01'] }, 1, report({ 'TK-01': 'FAILURE', 'PK-01': 'SKIPPED' }))).toMatchObject({ caught: false, missed: ['PK-01'] });
-    expect(faultRow('f', { catches: ['TK-01'] }, 1, undefined)).toMatchObject({ caught: false, missed: ['TK-01'] });
-    expect(faultRow('f', { catches: ['TK-01'] }, 2, report({ 'TK-01': 'FAILURE' })).caught).toBe(false);
+  it('missed: a declared check passed, was skipped, did not run, could not run to its end, or the run did not start', () => {
+    expect(faultRow('f', { catches: ['TK-01', 'PK-01'] }, results({ 'TK-01': 'FAILURE', 'PK-01': 'SKIPPED' }))).toMatchObject({ caught: false, missed: ['PK-01'] });
+    expect(faultRow('f', { catches: ['TK-01'] }, [])).toMatchObject({ caught: false, missed: ['TK-01'] });
+    expect(faultRow('f', { catches: ['TK-01'] }, [{ id: 'TK-01', status: 'FAILURE', failure: 'infrastructure' }])).toMatchObject({ caught: false, broken: ['TK-01'] });
+    expect(faultRow('f', { catches: ['TK-01'] }, results({ 'TK-01': 'FAILURE' }), 'the stand-in did not start')).toMatchObject({ caught: false, error: 'the stand-in did not start' });
   });
 });
 
-describe('runFaultMatrix', () => {
-  it('runs each fault once, width at a time, and keeps the order of the faults', async () => {
-    let running = 0;
-    let most = 0;
-    const seen: string[] = [];
-    const rows = await runFaultMatrix({
-      faults: { a: { catches: ['TK-04'] }, b: { catches: ['PK-01'] }, c: { catches: ['TK-01'] } },
-      checks,
-      width: 2,
-      runSuite: async (name, args) => {
-        seen.push(name);
-        most = Math.max(most, ++running);
-        await new Promise((r) => setTimeout(r, 5));
-        running--;
-        const id = args[args.indexOf('-t') + 1].match(/[A-Z]+-\d+/)![0];
-        return { exitCode: 1, report: report({ [id]: 'FAILURE' }) };
-      },
-    });
-    expect(rows.map((r) => [r.row.fault, r.row.caught])).toEqual([['a', true], ['b', true], ['c', true]]);
-    expect(seen.sort()).toEqual(['fault-a', 'fault-b', 'fault-c']);
-    expect(most).toBe(2);
+describe('the copies of the suite', () => {
+  it('a check result belongs to the fault whose copy holds its file', () => {
+    expect(faultOfFile('.matrix/pkce-optional/tests/pkce.test.ts')).toBe('pkce-optional');
+    expect(faultOfFile('/work/p/.matrix/a-b/tests/x.test.ts')).toBe('a-b');
+    expect(faultOfFile('tests/pkce.test.ts')).toBeUndefined();
+  });
+
+  it('a copy links to the project\'s checks and their library, and is named by its folder', () => {
+    const project = realpathSync(mkdtempSync(join(tmpdir(), 'matrix-copy-')));
+    writeFileSync(join(project, 'package.json'), '{}');
+    const copy = makeCopy(project, 'some-fault');
+    expect(copy).toBe(join(project, '.matrix', 'some-fault') + '/');
+    expect(readlinkSync(join(copy, 'tests'))).toBe(join('..', '..', 'tests'));
+    expect(readlinkSync(join(copy, 'support'))).toBe(join('..', '..', 'support'));
+  });
+
+  it('batches keep the order and the size', () => {
+    expect(batches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(batches([], 2)).toEqual([]);
   });
 });

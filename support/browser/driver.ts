@@ -94,7 +94,7 @@ export class LoginError extends BrowserFlowError {
   override name = 'LoginError';
 }
 
-function hostResolverRules(config: SuiteConfig): string[] {
+export function hostResolverRules(config: SuiteConfig): string[] {
   const host = new URL(config.redirectUri).hostname;
   // Loopback redirect URIs need no rule: nothing is listening, or it is the developer's own app.
   if (isIP(host) || host === 'localhost') return [];
@@ -123,7 +123,7 @@ export class ConsentDriver {
   static async launch(config: SuiteConfig, options: LaunchOptions = {}): Promise<ConsentDriver> {
     const { launchOptions } = playwrightConfig.use;
     const handleSignals = options.handleSignals ?? true;
-    const browser = await chromium.launch({
+    const browser = config.browser.wsEndpoint ? await chromium.connect(config.browser.wsEndpoint) : await chromium.launch({
       ...launchOptions,
       executablePath: config.browser.executablePath,
       headless: !config.browser.headed,

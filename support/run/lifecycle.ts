@@ -75,6 +75,10 @@ function withTimeout(work: Promise<unknown>): Promise<void> {
  * session cookie in it) before the worker is gone.
  */
 export function exitPromptlyOnSignals(): void {
+  // Once per process, however many copies of this module the fault matrix's worker holds.
+  const done = Symbol.for('pleo-conformance.exits-promptly');
+  if ((process as unknown as Record<symbol, boolean>)[done]) return;
+  (process as unknown as Record<symbol, boolean>)[done] = true;
   for (const signal of Object.keys(SIGNAL_EXIT_CODES) as Signal[]) process.once(signal, () => process.exit(SIGNAL_EXIT_CODES[signal]));
 }
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { isRunSetting, loadEnvFiles } from '../config.ts';
+import { lifetimesFrom } from '../../fixtures/stand-in/lifetimes.ts';
 import type { RunnerOptions } from './cli-args.ts';
 import { StartupError } from './errors.ts';
 
@@ -57,10 +58,10 @@ function standInLabel(options: RunnerOptions): string {
   return `local${options.faults.length ? `[${options.faults.join(',')}]` : ''}${options.modes.length ? `{${options.modes.join(',')}}` : ''}`;
 }
 
-async function startStandIn(options: RunnerOptions, ledgerFile: string | undefined): Promise<LocalServer> {
+async function startStandIn(options: RunnerOptions, ledgerFile: string | undefined, environment: Environment): Promise<LocalServer> {
   // Imported lazily: only a local run needs the stand-in (and its oidc-provider).
   const { startStandIn } = await import('../../fixtures/stand-in/index.ts');
-  return startStandIn({ faults: options.faults, modes: options.modes, ledgerFile });
+  return startStandIn({ faults: options.faults, modes: options.modes, ledgerFile, lifetimes: lifetimesFrom(environment) });
 }
 
 async function startNodeOAuth(ledgerFile: string | undefined): Promise<LocalServer> {
@@ -78,7 +79,7 @@ export async function startTarget(options: RunnerOptions, target: TargetOptions)
   }
   const ledgerFile = target.environment.PLEO_STAND_IN_LEDGER || undefined;
   const standIn = options.target === 'stand-in';
-  const server = await (standIn ? startStandIn(options, ledgerFile) : startNodeOAuth(ledgerFile)).catch((error: Error) => {
+  const server = await (standIn ? startStandIn(options, ledgerFile, target.environment) : startNodeOAuth(ledgerFile)).catch((error: Error) => {
     throw error instanceof StartupError ? error : new StartupError(`the local target ${options.target} did not start: ${error.message}`);
   });
   target.closeAtEnd(() => server.close());
