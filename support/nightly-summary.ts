@@ -10,6 +10,8 @@ import { redact, redactedExcerpt } from './secrets.ts';
 
 /** Longest message shown for one check; the full text is in the report artifact. */
 const MESSAGE_MAX = 300;
+/** New or removed checks listed by name; more (a filtered run, a new catalog area) are counted. */
+const CHECK_LIST_MAX = 20;
 /** Statuses in which a check meets its requirement (or was never asked to). */
 const GOOD: readonly Status[] = ['SUCCESS', 'INFO', 'WARNING', 'REVIEW'];
 
@@ -80,7 +82,7 @@ export function summaryMarkdown(current: ChecksReport, previous?: ChecksReport, 
   const lines = [
     `## Conformance run: ${cell(s.env)}: ${verdict}`,
     '',
-    `Finished ${current.finishedAt}${current.strict ? ', strict (warnings fail the run)' : ''}.`,
+    `Finished ${cell(current.finishedAt)}${current.strict ? ', strict (warnings fail the run)' : ''}.`,
     '',
     '| passed | failed | warnings | skipped | expected | review |',
     '|---:|---:|---:|---:|---:|---:|',
@@ -107,16 +109,19 @@ function changesSection(current: ChecksReport, previous: ChecksReport | undefine
     ...bullets('Fixed', c.fixed.map(transition)),
     ...bullets('Newly warning', c.newlyWarning.map(transition)),
     ...bullets('Other changes', c.otherChanges.map(transition)),
-    ...bullets('New checks', c.added.map((check) => `${label(check)}: ${check.status}`)),
-    ...bullets('Removed checks', c.removed.map(label)),
+    ...bullets('New checks', c.added.map((check) => `${label(check)}: ${check.status}`), CHECK_LIST_MAX),
+    ...bullets('Removed checks', c.removed.map(label), CHECK_LIST_MAX),
   ];
   const against = previous.summary.env === current.summary.env ? '' : ` (against ${cell(previous.summary.env)})`;
-  const intro = `Compared with the run finished ${previous.finishedAt}${against}.`;
+  const intro = `Compared with the run finished ${cell(previous.finishedAt)}${against}.`;
   return [heading, '', intro, '', ...(lines.length ? lines : ['No check changed its status.', ''])];
 }
 
-function bullets(title: string, items: string[]): string[] {
-  return items.length ? [`**${title}** (${items.length})`, '', ...items.map((item) => `- ${item}`), ''] : [];
+/** `max`: list that many, count the rest. */
+function bullets(title: string, items: string[], max = Infinity): string[] {
+  if (!items.length) return [];
+  const shown = items.length > max ? [...items.slice(0, max), `… and ${items.length - max} more`] : items;
+  return [`**${title}** (${items.length})`, '', ...shown.map((item) => `- ${item}`), ''];
 }
 
 function listSection(title: string, items: string[]): string[] {
@@ -130,7 +135,7 @@ function checkTable(title: string, checks: CheckResult[]): string[] {
     '',
     '| check | level | clauses | message |',
     '|---|---|---|---|',
-    ...checks.map((c) => `| ${label(c)} | ${c.level ?? ''} | ${cell((c.refs ?? []).join(', '))} | ${cell(excerpt(c.details[0] ?? ''))} |`),
+    ...checks.map((c) => `| ${label(c)} | ${cell(c.level ?? '')} | ${cell((c.refs ?? []).join(', '))} | ${cell(excerpt(c.details[0] ?? ''))} |`),
     '',
   ];
 }

@@ -78,6 +78,14 @@ describe('summaryMarkdown', () => {
     expect(md).toMatch(/\*\*Removed checks\*\* \(1\)\n\n- \*\*GONE\*\* title of GONE/);
   });
 
+  it('lists at most 20 new or removed checks (a filtered run, a new catalog area) and counts the rest', () => {
+    const many = Array.from({ length: 25 }, (_, i) => check(`R-${i}`, 'SUCCESS'));
+    const md = summaryMarkdown(report([check('A-1', 'SUCCESS')]), report([check('A-1', 'SUCCESS'), ...many]));
+    expect(md).toContain('**Removed checks** (25)');
+    expect(md).toContain('- **R-19** title of R-19\n- … and 5 more');
+    expect(md).not.toContain('R-20');
+  });
+
   it('says so when nothing changed, and names another target compared with', () => {
     const previous = { ...report([check('A-1', 'SUCCESS')]), summary: summarize('staging-old', [], []) };
     expect(summaryMarkdown(report([check('A-1', 'SUCCESS')]), previous)).toMatch(/\(against staging-old\)\.\n\nNo check changed its status\./);

@@ -231,3 +231,15 @@ describe('the rules catch', () => {
     ]);
   });
 });
+
+describe('the README\'s notification example', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const snippet = /### A notification on failure[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+
+  it('added at the end of the nightly job, keeps the workflow valid and within the rules', async () => {
+    expect(snippet).toMatch(/^ {6}- name: /);
+    const extended = `${read('nightly.yml').trimEnd()}\n${snippet}`;
+    expect(await githubErrors('nightly.yml', extended)).toEqual([]);
+    expect(ruleProblems(parse(extended) as Workflow)).toEqual([]);
+  }, 30_000);
+});
