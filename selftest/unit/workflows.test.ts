@@ -5,6 +5,7 @@
  * self-test's ledger, read-only permissions, a timeout on every job, pinned actions.
  * Each rule is shown to catch a workflow that breaks it.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
@@ -98,6 +99,13 @@ describe('the workflows', () => {
 
   it.each(files)('%s keeps the project\'s rules', (file) => {
     expect(ruleProblems(workflow(file))).toEqual([]);
+  });
+
+  it.each(files)('%s: every run script is valid bash (the shell both workflows set)', (file) => {
+    const doc = workflow(file);
+    expect(doc.defaults).toEqual({ run: { shell: 'bash' } });
+    const scripts = Object.values(doc.jobs).flatMap((job) => (job.steps ?? []).flatMap((s) => (s.run ? [s.run] : [])));
+    for (const script of scripts) expect(spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' }).stderr, script).toBe('');
   });
 
   it('GitHub\'s parser rejects a broken workflow (the validation is live)', async () => {
