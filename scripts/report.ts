@@ -2,6 +2,8 @@
  * `npm run report`: builds the Allure report of the last run as one HTML file that opens from
  * disk (allurerc.mjs), without analytics, and says where it is. `--out DIR` reads DIR/allure-results,
  * as `npm test -- --out DIR` wrote it, and writes DIR/allure-report.
+ * Each report appends its run to DIR/allure-history/<target>.jsonl (allurerc.mjs) and shows the
+ * earlier runs there as history and trend; building the same results again appends nothing.
  * Exit codes: 0 built, 1 Allure failed or the page would load something from the network, 2 bad input.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remoteResources, withoutAnalytics } from '../support/reporting/offline-report.ts';
+import { alreadyInHistory, historyFileOf } from '../support/report-history.ts';
 
 const USAGE = 'Usage: npm run report [-- --out DIR]   (DIR holds allure-results/, as with npm test -- --out DIR)';
 
@@ -31,10 +34,15 @@ function main(argv: string[]): number {
     return 2;
   }
 
+  const target = targetOf(resultsDir);
+  const historyFile = historyFileOf(out, target);
+  const appendHistory = !alreadyInHistory(historyFile, resultsDir);
+
   rmSync(reportDir, { recursive: true, force: true });
   const allureCli = join(dirname(fileURLToPath(import.meta.resolve('allure'))), '..', 'cli.js');
-  const generated = spawnSync(process.execPath, [allureCli, 'generate', resultsDir, '--output', reportDir, '--report-name', reportName(resultsDir)], {
+  const generated = spawnSync(process.execPath, [allureCli, 'generate', resultsDir, '--output', reportDir, '--report-name', target ? `Pleo OAuth conformance: ${target}` : 'Pleo OAuth conformance'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)), // where allurerc.mjs is
+    env: { ...process.env, REPORT_HISTORY_FILE: historyFile, REPORT_APPEND_HISTORY: String(appendHistory) },
     stdio: 'inherit',
   });
   if (generated.status !== 0) {
@@ -52,15 +60,15 @@ function main(argv: string[]): number {
   }
   writeFileSync(page, html);
   console.log(`\nReport: ${shown(page)} (one self-contained file: no server and no network needed)`);
+  console.log(`History: ${shown(historyFile)}${appendHistory ? '' : ' (this run was in it already)'}`);
   console.log(`Open it: ${openCommand()} ${shown(page)}   (or drag it into a browser)`);
   return 0;
 }
 
-/** "Pleo OAuth conformance: <target>", the target as the run recorded it in environment.properties. */
-function reportName(resultsDir: string): string {
+/** The target label as the run recorded it in environment.properties. */
+function targetOf(resultsDir: string): string | undefined {
   const properties = join(resultsDir, 'environment.properties');
-  const target = existsSync(properties) ? /^target=(.*)$/m.exec(readFileSync(properties, 'utf8'))?.[1] : undefined;
-  return target ? `Pleo OAuth conformance: ${target}` : 'Pleo OAuth conformance';
+  return existsSync(properties) ? /^target=(.*)$/m.exec(readFileSync(properties, 'utf8'))?.[1] : undefined;
 }
 
 function openCommand(): string {
