@@ -29,7 +29,7 @@ const OUT = join(ROOT, 'reports', 'selftest');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SHUFFLE_SEEDS = [1, 2, 3];
 /** Faults per Vitest run of the matrix: their stand-ins run at once. */
-const FAULT_BATCH = 50;
+const FAULT_BATCH = 75;
 const PERSONAL_DATA = ['employees.json', 'user.json'].flatMap((file) => readPersonalData(join(ROOT, 'fixtures', 'data', file)));
 
 interface RunResult {
