@@ -78,7 +78,7 @@ describe('buildVerification', () => {
     expect(v.lifetimes[0]).toMatch(/^access token: expires_in 900 s \(policy maximum 3600 s\)/);
     expect(v.lifetimes[2]).toMatch(/not checked \(TK-07 skipped: .*--slow\)/);
     expect(v.clientAuthentication[0]).toBe('client_secret_basic (HTTP Basic, form-urlencoded id and secret): accepted (CA-01 passed)');
-    expect(v.clientAuthentication[1]).toMatch(/do not authenticate \(rejected\)/);
+    expect(v.clientAuthentication[1]).toMatch(/do not authenticate \(rejected\), as Pleo documents \(client_secret_basic only\); a wrong or missing secret there is refused \(PL-04 passed\)$/);
     expect(v.apiKey).toContain('GET /v1/introspect: HTTP 200, reached (authMethod API_KEY, scope "users:read")');
     expect(v.conformance.counts).toEqual({ passed: 13, failed: 0, warnings: 0, skipped: 1, expected: 0, review: 0 });
   });
@@ -94,6 +94,14 @@ describe('buildVerification', () => {
     expect(ready.exitCode).toBe(0);
     expect(ready.conformance.expected).toEqual(['CA-05 (SHOULD) expected WARNING: ticket AUTH-1']);
     expect(ready.conformance.failures).toEqual([]);
+    // CA-05 is a SHOULD check: its warning is the violation itself.
+    expect(ready.clientAuthentication[2]).toBe('Basic and a body secret together: accepted (CA-05: an expected warning)');
+
+    // An expected WARNING on RT-03 (a SHOULD around it): the superseded token was still refused.
+    const warned = cleanChecks().map((c) => (c.id === 'RT-03' ? { ...c, status: 'EXPECTED' as const, expected: { as: 'WARNING' as const, reason: 'no cache headers on errors' } } : c));
+    expect(buildVerification(input({ run: runOf(warned) })).rotation.observed).toBe('strict rotation');
+    const noReuseDetection = cleanChecks().map((c) => (c.id === 'RT-04' ? { ...c, status: 'EXPECTED' as const, expected: { as: 'FAILURE' as const, reason: 'no token family' } } : c));
+    expect(buildVerification(input({ run: runOf(noReuseDetection) })).rotation.observed).toBe('strict rotation; a replay revokes nothing');
   });
 
   it('a registered redirect URI or scope refused before login is not ready', () => {
