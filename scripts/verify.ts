@@ -17,7 +17,8 @@ import { prepareOutDir } from '../support/run/out-dir.ts';
 import { startTarget } from '../support/run/target-env.ts';
 import { redact } from '../support/secrets.ts';
 import { registrationOf } from '../support/verify/registration.ts';
-import { buildVerification, EXIT_CODES, verificationMarkdown, type VerificationInput } from '../support/verify/report.ts';
+import { verificationMarkdown } from '../support/verify/markdown.ts';
+import { buildVerification, EXIT_CODES, type VerificationInput } from '../support/verify/report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');

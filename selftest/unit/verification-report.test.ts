@@ -5,7 +5,8 @@ import { summarize } from '../../support/reporting/run-outcome.ts';
 import { observationOf, observed, tokenResponseObservations } from '../../support/verify/observations.ts';
 import type { Answer, RegistrationProbes } from '../../support/verify/probes.ts';
 import { registrationOf } from '../../support/verify/registration.ts';
-import { buildVerification, maskClientId, verificationMarkdown, type VerificationInput } from '../../support/verify/report.ts';
+import { verificationMarkdown } from '../../support/verify/markdown.ts';
+import { buildVerification, maskClientId, type VerificationInput } from '../../support/verify/report.ts';
 import { thrown } from './thrown.ts';
 
 const CALLBACK = 'https://oauth.pstmn.io/v1/callback';
