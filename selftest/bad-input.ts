@@ -97,6 +97,8 @@ export async function badInputCases(): Promise<CaseResult[]> {
     const file = join(dir, 'not-a-folder');
     writeFileSync(file, '');
     mkdirSync(join(dir, '.env.unreadable'));
+    const notJson = join(dir, 'not-json.postman_environment.json');
+    writeFileSync(notJson, '{"name": "Pleo staging", "values": [');
     const cases: Case[] = [
       { name: 'unknown flag', args: ['--frobnicate'], names: ['--frobnicate'], limitS: FAST_S },
       { name: 'typo of a flag (--stric)', args: ['--stric'], names: ['--stric', '--strict'], limitS: FAST_S },
@@ -111,6 +113,8 @@ export async function badInputCases(): Promise<CaseResult[]> {
       { name: 'invalid regular expression', args: ['--env', 'good-target'], env: { PLEO_CONSENT_ALLOW_PATTERN: '(allow' }, names: ['PLEO_CONSENT_ALLOW_PATTERN', 'regular expression'], limitS: FAST_S },
       { name: 'missing required variable', args: ['--env', 'good-target'], env: { PLEO_CLIENT_ID: undefined }, names: ['PLEO_CLIENT_ID is not set'], limitS: FAST_S },
       { name: 'invalid CSS selector', args: ['--env', 'good-target'], env: { PLEO_LOGIN_EMAIL_SELECTOR: 'input[[' }, names: ['PLEO_LOGIN_EMAIL_SELECTOR', 'CSS selector'], limitS: WITH_TARGET_S },
+      { name: 'missing --postman-env file', args: ['--postman-env', join(dir, 'nosuch.json')], names: ['--postman-env', 'nosuch.json', 'ENOENT'], limitS: FAST_S },
+      { name: 'PLEO_POSTMAN_ENV file that is not JSON', args: ['--env', 'good-target'], env: { PLEO_POSTMAN_ENV: notJson }, names: ['PLEO_POSTMAN_ENV', 'not JSON'], limitS: FAST_S },
       { name: 'scope the server refuses', args: ['--env', 'good-target'], env: { PLEO_SCOPES: 'users:read no-such:scope' }, names: ['PLEO_SCOPES', 'invalid_scope'], limitS: WITH_TARGET_S },
     ];
     const startup = await run(TSX, ['-e', '0'], dir, FAST_S);

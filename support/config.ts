@@ -392,6 +392,10 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'PLEO_PROFILE_REUSE_DETECTION', 'PLEO_PROFILE_TOKEN_REDIRECT_URI', 'PLEO_PROFILE_CODE_LIFETIME_MAX_S',
   'PLEO_PROFILE_ACCESS_TOKEN_LIFETIME_MAX_S', 'PLEO_BROWSER_PATH', 'PLEO_EVIDENCE_FULL_BODIES', 'PLEO_STRICT',
   'PLEO_HTTP_TIMEOUT_MS',
+  // Read by the runner before readConfig: a Postman environment underneath the env files (support/postman-env.ts).
+  'PLEO_POSTMAN_ENV', 'PLEO_POSTMAN_MAP',
+  // Read by npm run verify: what the client's registration holds (support/verify/registration.ts).
+  'PLEO_REGISTERED_REDIRECT_URIS', 'PLEO_REGISTERED_SCOPES',
   // Read by the runner itself: the self-test's ledger of the stand-in's secrets.
   'PLEO_STAND_IN_LEDGER',
   // Read by the stand-in: a shorter access-token lifetime for a self-test run of SEC-03.

@@ -8,6 +8,7 @@ import { registerSecret } from '../support/secrets.ts';
 import { refreshLiveFamily } from '../support/target.ts';
 import { tokenSetOf, type TokenSet } from '../support/token-endpoint.ts';
 import { tokenRequest } from '../support/token-form.ts';
+import { observed } from '../support/verify/observations.ts';
 import { demand, describeResponse, errorOf, expectInvalidClient, expectNoStore, expectOAuthError, expectSuccessfulTokenResponse, expectTokenResponseTyping, precondition } from '../support/verdicts.ts';
 
 /** A new token family for a check that destroys it: its first tokens, and those of one refresh. */
@@ -48,6 +49,7 @@ check('RT-02', 'refresh tokens rotate as the profile declares', { level: 'PROFIL
   precondition(after, 'no successful refresh of the fixture family (see RT-01)');
   const policy = t.config.profile.rotation.policy;
   const issued = after.refreshToken === undefined ? 'no refresh_token' : after.refreshToken === before.refreshToken ? 'the same refresh_token' : 'a new refresh_token';
+  t.info(observed('rotation', issued));
   if (policy === 'none') demand(issued !== 'a new refresh_token', 'rotation policy "none" (declared profile): the refresh token must be kept (RFC 6749 §6)', 'no refresh_token or the same one', issued);
   else demand(issued === 'a new refresh_token', `rotation policy "${policy}" (declared profile): every refresh must issue a new refresh token (RFC 9700 §4.14.2)`, 'a new refresh_token', issued);
 });

@@ -2,6 +2,7 @@
 import { probeAuthorization } from '../support/authorization-probe.ts';
 import { check } from '../support/check.ts';
 import { tokenSetOf } from '../support/token-endpoint.ts';
+import { observed } from '../support/verify/observations.ts';
 import { demand, describeResponse, expectBearerChallenge, expectRefused, precondition } from '../support/verdicts.ts';
 
 const scopeSet = (scope: string) => [...new Set(scope.split(' ').filter(Boolean))].sort().join(' ');
@@ -40,6 +41,7 @@ check('SC-06', 'the API refuses a token that lacks the route\'s scope', { level:
     return;
   }
   const response = await t.api.call(scopedPath, { bearer: tokens.accessToken });
+  t.info(observed('API without the route scope', `GET ${scopedPath}: HTTP ${response.response.status}`));
   expectRefused(response, `a token without ${scopedPathScope} must not get ${scopedPath} (RFC 6749 §7, RFC 6750 §3.1)`);
   const bearer = expectBearerChallenge(response);
   t.should(response.response.status === 403 && bearer.params.error === 'insufficient_scope', 'a token without the required scope should get 403 with error="insufficient_scope" (RFC 6750 §3.1)', '403, error="insufficient_scope"', `HTTP ${response.response.status}, error=${bearer.params.error ?? '(none)'}`);
@@ -66,6 +68,7 @@ check('SC-02', 'the token response names the scope whenever the grant differs fr
   precondition(t.config.scopes.includes(scopedPathScope), `PLEO_SCOPES lacks ${scopedPathScope}: the API cannot confirm the grant (PLEO_API_SCOPED_PATH_SCOPE)`);
   // The API is the witness: a scope the response names (or, without scope, every requested one) must open the route.
   const response = await t.api.call(scopedPath, { bearer: tokens.accessToken });
+  t.info(observed('API with the granted scope', `GET ${scopedPath} with "${granted}": HTTP ${response.response.status}`));
   const claimed = granted.split(' ').includes(scopedPathScope);
   const what = tokens.scope === undefined ? 'a response without scope means the whole request was granted (RFC 6749 §3.3, §5.1)' : 'the response scope must be accurate (RFC 6749 §3.3)';
   demand(claimed === (response.response.status === 200), `${what}: the API ${claimed ? 'must' : 'must not'} give ${scopedPath} to this token`, claimed ? 'HTTP 200' : 'a refusal', describeResponse(response));

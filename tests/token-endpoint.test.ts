@@ -7,6 +7,7 @@ import { onSeparateConnections } from '../support/http.ts';
 import { unrelatedVerifier } from '../support/pkce.ts';
 import { registerSecret } from '../support/secrets.ts';
 import { fixtureFailureOwner } from '../support/target.ts';
+import { tokenResponseObservations } from '../support/verify/observations.ts';
 import { bogusCodeGrant, type RawTokenRequest, type TokenSet } from '../support/token-endpoint.ts';
 import { demand, describeResponse, errorOf, expectErrorFormat, expectNoStore, expectOAuthError, expectSuccessfulTokenResponse, expectTokenResponseTyping, precondition } from '../support/verdicts.ts';
 // TK-08..TK-12 (request validation and error format):
@@ -21,7 +22,9 @@ check('TK-01', 'a valid code exchange returns a JSON access token response', { l
 check('TK-02', 'token response members have the right JSON types', { level: 'MUST', refs: ['RFC6749-5.1', 'RFC6749-3.3', 'RFC6750-4'] }, async (t) => {
   const { exchange, tokens } = await t.shared();
   precondition(tokens, 'the fixture exchange did not succeed (see TK-01)');
-  expectTokenResponseTyping(exchange!.response.json as Record<string, unknown>, t.warn);
+  const body = exchange!.response.json as Record<string, unknown>;
+  for (const note of tokenResponseObservations(body)) t.info(note); // for npm run verify
+  expectTokenResponseTyping(body, t.warn);
 });
 
 check('TK-03', 'token responses are not cacheable (error responses should not be either)', { level: 'MUST', refs: ['RFC6749-5.1', 'RFC6749-5.2'] }, async (t) => {

@@ -13,6 +13,8 @@ export type TargetName = (typeof TARGETS)[number];
 export interface RunnerOptions {
   /** A described target (.env.NAME); undefined: a local target (see `target`). */
   env?: string;
+  /** An exported Postman environment underneath the env files (support/postman-env.ts). */
+  postmanEnv?: string;
   /** The local target to start when there is no --env. */
   target: TargetName;
   faults: string[];
@@ -44,6 +46,7 @@ interface OptionSpec {
 const RUNNER_OPTIONS: Record<string, OptionSpec> = {
   '--env': { value: 'required', accepts: /^[\w.-]+$/, expected: 'a name of letters, digits, ".", "-" or "_" (for .env.NAME)' },
   '--target': { value: 'required' },
+  '--postman-env': { value: 'required' },
   '--fault': { value: 'required' },
   '--mode': { value: 'required' },
   '--out': { value: 'required' },
@@ -94,7 +97,8 @@ function checkNames(kind: 'fault' | 'mode', names: string[], catalog: Readonly<R
 
 function checkCombinations(options: RunnerOptions, targetGiven: boolean): void {
   if (options.env && targetGiven) throw new UsageError('--target and --env name two different targets: give one');
-  const elsewhere = options.env ? '--env' : options.target !== 'stand-in' ? `--target ${options.target}` : undefined;
+  if (options.postmanEnv && targetGiven) throw new UsageError('--target and --postman-env name two different targets: give one');
+  const elsewhere = options.env ? '--env' : options.postmanEnv ? '--postman-env' : options.target !== 'stand-in' ? `--target ${options.target}` : undefined;
   for (const [flag, used] of [['--fault', options.faults.length], ['--mode', options.modes.length]] as const) {
     if (used && elsewhere) throw new UsageError(`${flag} switches the local stand-in and cannot be combined with ${elsewhere}`);
   }
@@ -133,6 +137,7 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
       options.vitestArgs.push(...(value === undefined ? [name] : [`${name}=${value}`]));
     } else if (name === '--env') options.env = value;
     else if (name === '--out') options.outDir = value!;
+    else if (name === '--postman-env') options.postmanEnv = value;
     else if (name === '--target') {
       if (!(TARGETS as readonly string[]).includes(value!)) throw new UsageError(`unknown target "${value}"; the targets are: ${TARGETS.join(', ')}`);
       options.target = value as TargetName;
@@ -181,6 +186,8 @@ Pleo's staging by default) on loopback, runs the suite against it, and stops it.
 Options:
   --env NAME          run against the target in .env.NAME (then the git-ignored .env.NAME.local;
                       variables already in the environment win), e.g. --env staging
+  --postman-env FILE  also read the settings of an exported Postman environment, underneath
+                      the env files and the environment (which win); alone, it describes the target
   --target NAME       the local target to start: stand-in (default) or node-oauth (a second,
                       independent server built on @node-oauth/oauth2-server)
   --fault A,B         stand-in only: switch on named faults (npm run stand-in -- --list-faults)

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { isRunSetting, loadEnvFiles } from '../config.ts';
 import { lifetimesFrom } from '../../fixtures/stand-in/lifetimes.ts';
+import { withPostmanEnvironment } from '../postman-env.ts';
 import type { RunnerOptions } from './cli-args.ts';
 import { StartupError } from './errors.ts';
 
@@ -73,9 +74,11 @@ async function startNodeOAuth(ledgerFile: string | undefined): Promise<LocalServ
 }
 
 export async function startTarget(options: RunnerOptions, target: TargetOptions): Promise<Target> {
-  if (options.env) {
-    const { vars, files } = loadEnvFiles(options.env, target.envDir, target.environment);
-    return { label: options.env, env: vars, files };
+  if (options.env || options.postmanEnv) {
+    const { vars, files } = options.env
+      ? loadEnvFiles(options.env, target.envDir, target.environment)
+      : { vars: Object.fromEntries(Object.entries(target.environment).filter((e): e is [string, string] => e[1] !== undefined)), files: [] };
+    return { label: options.env ?? 'postman', ...withPostmanEnvironment({ env: vars, files }, options.postmanEnv, target.envDir) };
   }
   const ledgerFile = target.environment.PLEO_STAND_IN_LEDGER || undefined;
   const standIn = options.target === 'stand-in';
