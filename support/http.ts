@@ -136,7 +136,7 @@ export async function send(req: HttpRequest): Promise<Exchange> {
       const failure = transportFailure(error);
       const next = afterTransportFailure(failure, progress);
       if (next.repeat) {
-        await repeat(next, { title: title(failure.code ?? 'no answer'), text: `${method} ${req.url}\n\n${failure.text}` });
+        await repeat(next, { title: title('no answer'), text: `${method} ${req.url}\n\n${failure.text}` });
         continue;
       }
       breaker?.failed(`${method} ${req.url}: ${failure.text}`);

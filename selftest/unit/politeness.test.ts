@@ -134,7 +134,7 @@ describe('repeats', () => {
     expect(afterAnswer(429, '1', progress({ honour429: false }))).toEqual({ repeat: false });
   });
   it('repeats 502/503/504 of safe requests only, and never another answer', () => {
-    expect(afterAnswer(503, undefined, progress())).toMatchObject({ repeat: true, afterMs: 500 });
+    expect(afterAnswer(503, undefined, progress())).toMatchObject({ repeat: true, afterMs: 200 });
     expect(afterAnswer(503, undefined, progress({ attempts: 3 }))).toEqual({ repeat: false });
     expect(afterAnswer(503, undefined, progress({ method: 'POST' }))).toEqual({ repeat: false });
     for (const status of [200, 400, 401, 500]) expect(afterAnswer(status, '1', progress())).toEqual({ repeat: false });

@@ -48,7 +48,7 @@ export function afterAnswer(status: number, retryAfter: string | undefined, prog
   }
   const safe = progress.method === 'GET' || progress.method === 'HEAD';
   if (isTransientStatus(status) && safe && progress.attempts <= UNAVAILABLE_REPEATS) {
-    const afterMs = asked ?? doubling(500, progress.attempts);
+    const afterMs = asked ?? doubling(200, progress.attempts);
     return within(progress, afterMs, `HTTP ${status}; repeated after ${seconds(afterMs)}`) ?? { repeat: false };
   }
   return { repeat: false };
@@ -56,6 +56,6 @@ export function afterAnswer(status: number, retryAfter: string | undefined, prog
 
 export function afterTransportFailure(failure: TransportFailure, progress: Progress): Next {
   if (progress.attempts > transportRetries(failure.kind, progress.method)) return { repeat: false };
-  const afterMs = doubling(250, progress.attempts);
+  const afterMs = doubling(100, progress.attempts);
   return within(progress, afterMs, `${failure.text}; repeated after ${seconds(afterMs)}`) ?? { repeat: false };
 }
