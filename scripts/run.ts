@@ -54,7 +54,14 @@ async function runChecks(config: SuiteConfig, vitestArgs: string[], { reportsDir
     expectedFailures,
   });
   const runContext = describeRun({ label: config.target.label, env, config, browserPath: config.browser.executablePath, features: configuredFeatures(config) });
-  const unavailable = new UnavailableTarget();
+  const unavailable = new UnavailableTarget(async () => {
+    const { unreachable } = await import('../support/politeness/reachability.ts');
+    for (const url of [config.authorizeUrl, config.apiUrl]) {
+      const problem = await unreachable(url);
+      if (problem) return `${url} ${problem}`;
+    }
+    return undefined;
+  });
   const { filter, options } = parseCLI(['vitest', ...vitestArgs]);
   const vitest = await keepingSignalHandlers(() => createVitest('test', {
     ...options,
@@ -75,7 +82,7 @@ async function runChecks(config: SuiteConfig, vitestArgs: string[], { reportsDir
   });
   await running;
   if (lifecycle.signal) return EXIT.failed;
-  unavailable.throwIfUnavailable();
+  await unavailable.throwIfUnavailable();
   writeRunContext(allureDir, await runContext);
   return !checks.report || runFailed(checks.report, { strict: config.strict }) ? EXIT.failed : EXIT.passed;
 }

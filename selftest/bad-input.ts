@@ -43,7 +43,7 @@ interface Outcome {
 }
 
 /** The environment of a subprocess: ours without PLEO_ variables, which would win over the env files. */
-function childEnvironment(): NodeJS.ProcessEnv {
+export function childEnvironment(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PLEO_') || name === 'PLEO_BROWSER_PATH'));
   return { ...env, FORCE_COLOR: '0' };
 }
@@ -65,7 +65,7 @@ function run(command: string, args: string[], cwd: string, timeoutS: number): Pr
 }
 
 /** An env file in dotenv syntax (double quotes, so `#` and spaces survive). */
-function envFile(vars: Record<string, string | undefined>): string {
+export function envFile(vars: Record<string, string | undefined>): string {
   return Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join('\n');
 }
 

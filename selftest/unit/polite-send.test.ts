@@ -1,5 +1,10 @@
 /** send() against a scripted local server: 429s waited out, transient failures repeated where safe, the breaker. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../support/config.ts';
@@ -81,6 +86,31 @@ describe('send(): politeness', () => {
   });
 });
 
+describe('send(): TLS problems are named as such', () => {
+  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+  it.skipIf(!hasOpenssl)('a self-signed certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pleo-tls-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
+    const tls = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end('ok'));
+    await new Promise<void>((done) => tls.listen(0, '127.0.0.1', done));
+    try {
+      const error = await send({ url: `https://127.0.0.1:${(tls.address() as AddressInfo).port}/` }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect((error as TransportError).reason).toBe('TLS error: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)');
+    } finally {
+      tls.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an https: URL of a plain HTTP server', async () => {
+    const error = await send({ url: url.replace('http:', 'https:') }).catch((e: unknown) => e);
+    expect((error as TransportError).reason).toMatch(/^TLS error: .*wrong version number/);
+  });
+});
+
+// Last: an open breaker refuses every later request of this file.
 describe('send(): the circuit breaker', () => {
   it('after three requests in a row without an answer, refuses every request as TargetUnavailableError', async () => {
     const env = {

@@ -10,8 +10,7 @@ import { buildAuthorizationRequest } from '../authorization-request.ts';
 import { ConsentDriver, type BrowserAuthorization } from '../browser/driver.ts';
 import { apiKeyBasicAuth, rawClientBasicAuth } from '../client-auth.ts';
 import { SELECTOR_VARIABLES, type SuiteConfig } from '../config.ts';
-import { send, TransportError } from '../http.ts';
-import { isTransientStatus } from '../politeness/repeats.ts';
+import { unreachable } from '../politeness/reachability.ts';
 import { redact } from '../secrets.ts';
 import { tokenEndpoint } from '../token-endpoint.ts';
 import { StartupError } from './errors.ts';
@@ -23,16 +22,9 @@ export interface PreflightOptions {
   closeAtEnd?: (close: () => Promise<void>) => () => Promise<void>;
 }
 
-/** The host resolves, the TLS handshake succeeds and the server answers (any answer but 502, 503 or 504). */
 async function reachable(url: string, variable: string): Promise<void> {
-  let status: number;
-  try {
-    status = (await send({ method: 'GET', url })).response.status;
-  } catch (error) {
-    if (error instanceof TransportError) throw new StartupError(`${url} is unreachable: ${error.reason}. Check ${variable} and your network.`);
-    throw error;
-  }
-  if (isTransientStatus(status)) throw new StartupError(`${url} answers HTTP ${status}: the server is unavailable. Check ${variable}, or try again later.`);
+  const problem = await unreachable(url);
+  if (problem) throw new StartupError(`${url} ${problem}. Check ${variable} and your network.`);
 }
 
 /** Checks the client credentials without spending a code (the auth oracle). Returns notices. */
