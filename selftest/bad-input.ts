@@ -112,6 +112,10 @@ export async function badInputCases(): Promise<CaseResult[]> {
       { name: 'missing required variable', args: ['--env', 'good-target'], env: { PLEO_CLIENT_ID: undefined }, names: ['PLEO_CLIENT_ID is not set'], limitS: FAST_S },
       { name: 'invalid CSS selector', args: ['--env', 'good-target'], env: { PLEO_LOGIN_EMAIL_SELECTOR: 'input[[' }, names: ['PLEO_LOGIN_EMAIL_SELECTOR', 'CSS selector'], limitS: WITH_TARGET_S },
       { name: 'scope the server refuses', args: ['--env', 'good-target'], env: { PLEO_SCOPES: 'users:read no-such:scope' }, names: ['PLEO_SCOPES', 'invalid_scope'], limitS: WITH_TARGET_S },
+      { name: 'unreachable authorization server', args: ['--env', 'good-target'], env: { PLEO_AUTH_URL: 'http://127.0.0.1:1' }, names: ['PLEO_AUTH_URL', 'refused'], limitS: FAST_S },
+      { name: 'https: URL of a plain HTTP API (TLS)', args: ['--env', 'good-target'], env: { PLEO_API_URL: standIn.apiUrl.replace('http:', 'https:') }, names: ['PLEO_API_URL', 'TLS'], limitS: FAST_S },
+      { name: 'wrong client secret', args: ['--env', 'good-target'], env: { PLEO_CLIENT_SECRET: 'not-the-secret' }, names: ['PLEO_CLIENT_SECRET', 'invalid_client'], limitS: FAST_S },
+      { name: 'API key the API refuses', args: ['--env', 'good-target'], env: { PLEO_API_KEY: 'not-the-key' }, names: ['PLEO_API_KEY', '401'], limitS: FAST_S },
     ];
     const startup = await run(TSX, ['-e', '0'], dir, FAST_S);
     const results: CaseResult[] = [];

@@ -11,6 +11,7 @@ import { readConfig } from '../../support/config.ts';
 import { takeEvidence } from '../../support/evidence.ts';
 import { configureHttp, RateLimitedError, send, TransportError } from '../../support/http.ts';
 import { configurePoliteness, seeing429s } from '../../support/politeness/index.ts';
+import { unreachable } from '../../support/politeness/reachability.ts';
 import { TargetUnavailableError } from '../../support/run/errors.ts';
 
 type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
@@ -107,6 +108,16 @@ describe('send(): TLS problems are named as such', () => {
   it('an https: URL of a plain HTTP server', async () => {
     const error = await send({ url: url.replace('http:', 'https:') }).catch((e: unknown) => e);
     expect((error as TransportError).reason).toMatch(/^TLS error: .*wrong version number/);
+  });
+});
+
+describe('unreachable(): what the preflight and the runner ask', () => {
+  it('names a refused connection, and a 503 that persists', async () => {
+    expect(await unreachable('http://127.0.0.1:1/')).toBe('is unreachable: the connection was refused (ECONNREFUSED)');
+    const down = status(503, { 'retry-after': '0' });
+    script = [down, down, down];
+    expect(await unreachable(url)).toBe('answers HTTP 503: the server is unavailable');
+    expect(await unreachable(url)).toBeUndefined();
   });
 });
 
