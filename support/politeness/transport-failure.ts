@@ -40,8 +40,9 @@ export function transportFailure(error: unknown): TransportFailure {
     case 'ECONNRESET': case 'EPIPE': case 'UND_ERR_SOCKET': case 'UND_ERR_CLOSED': return named('reset', 'the connection was closed before the answer was complete');
     case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': return named('timeout', 'no complete answer in time (PLEO_HTTP_TIMEOUT_MS)');
   }
-  if (code && TLS_CODE.test(code)) return named('tls', `TLS error: ${message}`);
-  return named('other', message);
+  // OpenSSL's own messages carry their reason between colons ("…:SSL routines:ssl3_get_record:wrong version number:…").
+  if (code && TLS_CODE.test(code)) return named('tls', `TLS error: ${/routines:[^:]*:([^:]+):/.exec(message)?.[1] ?? message.split('\n')[0]}`);
+  return named('other', message.split('\n')[0]);
 }
 
 /** How often a failure of each kind is repeated: safe requests (GET, HEAD) only where the request may have arrived. */

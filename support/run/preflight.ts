@@ -13,6 +13,7 @@ import { SELECTOR_VARIABLES, type SuiteConfig } from '../config.ts';
 import { unreachable } from '../politeness/reachability.ts';
 import { redact } from '../secrets.ts';
 import { tokenEndpoint } from '../token-endpoint.ts';
+import { errorOf } from '../verdicts.ts';
 import { StartupError } from './errors.ts';
 import type { Progress } from './progress.ts';
 
@@ -32,11 +33,13 @@ async function clientCredentialsWork(config: SuiteConfig): Promise<string[]> {
   const token = tokenEndpoint(config);
   const encoded = await token.probeClientAuth();
   if (encoded.verdict === 'authenticated') return [];
-  if (encoded.verdict === 'inconclusive') {
+  // invalid_client is a refusal whatever the oracle says: with a wrong secret, its calibration cannot tell.
+  if (encoded.verdict === 'inconclusive' && errorOf(encoded.exchange) !== 'invalid_client') {
     return [`could not confirm the client credentials up front (the token endpoint answered HTTP ${encoded.exchange.response.status}); continuing`];
   }
   const raw = await token.probeClientAuth(rawClientBasicAuth(config.clientId, config.clientSecret));
-  if (raw.verdict === 'authenticated') {
+  // Uncalibrated, invalid_grant for the random code means that the client did authenticate.
+  if (raw.verdict === 'authenticated' || (raw.verdict === 'inconclusive' && errorOf(raw.exchange) === 'invalid_grant')) {
     return ['the client authenticates only WITHOUT the RFC 6749 §2.3.1 form-urlencoding of its credentials; CA-01 will report it'];
   }
   throw new StartupError(`The token endpoint refused the client credentials (invalid_client). Check PLEO_CLIENT_ID (${config.clientId}) and PLEO_CLIENT_SECRET.`);
