@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientBasicAuth, apiKeyBasicAuth, rawClientBasicAuth } from '../../support/client-auth.ts';
+import { ConfigError, isRunSetting, KNOWN_VARIABLES, readConfig } from '../../support/config.ts';
 import { CircuitBreaker } from '../../support/politeness/breaker.ts';
 import { carriesWrongCredentials, FailedAuthBudget, goodBasicCredentials } from '../../support/politeness/failed-auth.ts';
 import { RateCeiling, type Clock } from '../../support/politeness/rate-ceiling.ts';
@@ -150,5 +151,27 @@ describe('repeats', () => {
     expect(afterTransportFailure(timeout, progress()).repeat).toBe(true);
     expect(afterTransportFailure(timeout, progress({ attempts: 2 })).repeat).toBe(false);
     expect(afterTransportFailure(transportFailure({ code: 'CERT_HAS_EXPIRED' }), progress()).repeat).toBe(false);
+  });
+});
+
+describe('the politeness settings', () => {
+  const env = {
+    PLEO_AUTH_URL: 'https://auth.example.test', PLEO_API_URL: 'https://api.example.test', PLEO_CLIENT_ID: 'c', PLEO_CLIENT_SECRET: 's',
+    PLEO_REDIRECT_URI: 'http://127.0.0.1:1/cb', PLEO_SCOPES: 'a', PLEO_LOGIN_EMAIL: 'e@example.test', PLEO_LOGIN_PASSWORD: 'p', PLEO_BROWSER_PATH: process.execPath,
+  };
+  it('stay below Pleo\'s 500 a minute by default, and are run settings (they apply to a local target too)', () => {
+    expect(readConfig(env).politeness).toEqual({ maxRequestsPerMinute: 450, maxFailedAuth: 80, failedAuthSpent: 0 });
+    expect(readConfig({ ...env, PLEO_MAX_REQUESTS_PER_MINUTE: '100', PLEO_MAX_FAILED_AUTH: '5' }).politeness).toMatchObject({ maxRequestsPerMinute: 100, maxFailedAuth: 5 });
+    for (const name of ['PLEO_MAX_REQUESTS_PER_MINUTE', 'PLEO_MAX_FAILED_AUTH']) {
+      expect(isRunSetting(name)).toBe(true);
+      expect(KNOWN_VARIABLES).toContain(name);
+    }
+  });
+  it('must be positive whole numbers', () => {
+    const error = thrown(ConfigError, () => readConfig({ ...env, PLEO_MAX_REQUESTS_PER_MINUTE: '0', PLEO_MAX_FAILED_AUTH: 'lots' }));
+    expect(error.problems).toEqual([
+      'PLEO_MAX_REQUESTS_PER_MINUTE must be a positive whole number of requests, not "0"',
+      'PLEO_MAX_FAILED_AUTH must be a positive whole number of requests, not "lots"',
+    ]);
   });
 });
