@@ -2,7 +2,8 @@
  * `npm test`: runs the conformance suite against the local stand-in (default), another local
  * target (`--target`), or the target of `--env NAME`. It reads and validates the configuration
  * once and hands that object to the preflight, the browser driver and the checks.
- * Exit codes: 0 passed, 1 a check failed, 2 the run could not start, 130/143 interrupted.
+ * Exit codes: 0 passed, 1 a check failed, 2 the run could not start or the target became
+ * unavailable, 130/143 interrupted.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { keepingSignalHandlers, RunLifecycle } from '../support/run/lifecycle.ts
 import { prepareOutDir, type OutputDirs } from '../support/run/out-dir.ts';
 import { progressPrinter } from '../support/run/progress.ts';
 import { startTarget } from '../support/run/target-env.ts';
+import { UnavailableTarget } from '../support/run/unavailable.ts';
 import { redact } from '../support/secrets.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -52,6 +54,14 @@ async function runChecks(config: SuiteConfig, vitestArgs: string[], { reportsDir
     expectedFailures,
   });
   const runContext = describeRun({ label: config.target.label, env, config, browserPath: config.browser.executablePath, features: configuredFeatures(config) });
+  const unavailable = new UnavailableTarget(async () => {
+    const { unreachable } = await import('../support/politeness/reachability.ts');
+    for (const url of [config.authorizeUrl, config.apiUrl]) {
+      const problem = await unreachable(url);
+      if (problem) return `${url} ${problem}`;
+    }
+    return undefined;
+  });
   const { filter, options } = parseCLI(['vitest', ...vitestArgs]);
   const vitest = await keepingSignalHandlers(() => createVitest('test', {
     ...options,
@@ -59,7 +69,7 @@ async function runChecks(config: SuiteConfig, vitestArgs: string[], { reportsDir
     root: ROOT,
     config: join(ROOT, 'vitest.config.ts'),
     // The checks reporter comes after Allure's: it adds the verdicts to the results Allure wrote.
-    reporters: ['default', ['allure-vitest/reporter', { resultsDir: allureDir }], checks],
+    reporters: ['default', ['allure-vitest/reporter', { resultsDir: allureDir }], checks, unavailable],
     // The one configuration of the run, for the checks' worker (support/run/handover.ts).
     provide: { suiteConfig: config },
   }));
@@ -72,6 +82,7 @@ async function runChecks(config: SuiteConfig, vitestArgs: string[], { reportsDir
   });
   await running;
   if (lifecycle.signal) return EXIT.failed;
+  await unavailable.throwIfUnavailable();
   writeRunContext(allureDir, await runContext);
   return !checks.report || runFailed(checks.report, { strict: config.strict }) ? EXIT.failed : EXIT.passed;
 }
@@ -112,9 +123,14 @@ async function main(argv: string[]): Promise<number> {
   if (expectedFailures.entries.length) console.log(`Expected failures: ${expectedFailures.entries.length} listed in ${shown(expectedFailures.file)}`);
 
   // Loaded only now (Vitest, Playwright and undici take seconds): a mistake must end the run at once.
-  const [{ configureHttp }, { preflight }] = await Promise.all([import('../support/http.ts'), import('../support/run/preflight.ts')]);
+  const [{ configureHttp }, { configurePoliteness, failedAuthSpent }, { preflight }] = await Promise.all([
+    import('../support/http.ts'), import('../support/politeness/index.ts'), import('../support/run/preflight.ts'),
+  ]);
   configureHttp({ timeoutMs: config.httpTimeoutMs });
+  configurePoliteness(config);
   await preflight(config, { progress: progressPrinter(), closeAtEnd: (close) => lifecycle.closeAtEnd(close) });
+  // The cap on wrong credentials is the run's, not the process's: the checks get what is left.
+  config.politeness.failedAuthSpent = failedAuthSpent();
   return runChecks(config, options.vitestArgs, out, expectedFailures, options.env ?? 'local');
 }
 

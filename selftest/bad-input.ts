@@ -43,7 +43,7 @@ interface Outcome {
 }
 
 /** The environment of a subprocess: ours without PLEO_ variables, which would win over the env files. */
-function childEnvironment(): NodeJS.ProcessEnv {
+export function childEnvironment(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PLEO_') || name === 'PLEO_BROWSER_PATH'));
   return { ...env, FORCE_COLOR: '0' };
 }
@@ -65,7 +65,7 @@ function run(command: string, args: string[], cwd: string, timeoutS: number): Pr
 }
 
 /** An env file in dotenv syntax (double quotes, so `#` and spaces survive). */
-function envFile(vars: Record<string, string | undefined>): string {
+export function envFile(vars: Record<string, string | undefined>): string {
   return Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join('\n');
 }
 
@@ -116,6 +116,10 @@ export async function badInputCases(): Promise<CaseResult[]> {
       { name: 'missing --postman-env file', args: ['--postman-env', join(dir, 'nosuch.json')], names: ['--postman-env', 'nosuch.json', 'ENOENT'], limitS: FAST_S },
       { name: 'PLEO_POSTMAN_ENV file that is not JSON', args: ['--env', 'good-target'], env: { PLEO_POSTMAN_ENV: notJson }, names: ['PLEO_POSTMAN_ENV', 'not JSON'], limitS: FAST_S },
       { name: 'scope the server refuses', args: ['--env', 'good-target'], env: { PLEO_SCOPES: 'users:read no-such:scope' }, names: ['PLEO_SCOPES', 'invalid_scope'], limitS: WITH_TARGET_S },
+      { name: 'unreachable authorization server', args: ['--env', 'good-target'], env: { PLEO_AUTH_URL: 'http://127.0.0.1:1' }, names: ['PLEO_AUTH_URL', 'refused'], limitS: FAST_S },
+      { name: 'https: URL of a plain HTTP API (TLS)', args: ['--env', 'good-target'], env: { PLEO_API_URL: standIn.apiUrl.replace('http:', 'https:') }, names: ['PLEO_API_URL', 'TLS'], limitS: FAST_S },
+      { name: 'wrong client secret', args: ['--env', 'good-target'], env: { PLEO_CLIENT_SECRET: 'not-the-secret' }, names: ['PLEO_CLIENT_SECRET', 'invalid_client'], limitS: FAST_S },
+      { name: 'API key the API refuses', args: ['--env', 'good-target'], env: { PLEO_API_KEY: 'not-the-key' }, names: ['PLEO_API_KEY', '401'], limitS: FAST_S },
     ];
     const startup = await run(TSX, ['-e', '0'], dir, FAST_S);
     const results: CaseResult[] = [];

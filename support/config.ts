@@ -88,6 +88,17 @@ export interface SuiteConfig {
   runSlow: boolean;
   runDestructive: boolean;
   httpTimeoutMs: number;
+  /** Politeness towards the target (support/politeness/). */
+  politeness: PolitenessSettings;
+}
+
+export interface PolitenessSettings {
+  /** The request-rate ceiling (PLEO_MAX_REQUESTS_PER_MINUTE): Pleo allows 600 a minute and asks integrations to stay at or below 500. */
+  maxRequestsPerMinute: number;
+  /** At most this many requests with deliberately wrong credentials per run (PLEO_MAX_FAILED_AUTH). */
+  maxFailedAuth: number;
+  /** Of those, how many the runner's preflight already sent (set when the config is handed to the checks). */
+  failedAuthSpent: number;
 }
 
 /** What the command line decides for this run, next to the variables. */
@@ -150,7 +161,7 @@ export const SELECTOR_VARIABLES: Record<keyof ScreenSelectorSettings, string> = 
  * endpoints, credentials and screens come from the target itself.
  */
 export function isRunSetting(name: string): boolean {
-  return /^PLEO_(STRICT|HTTP_TIMEOUT_MS|BROWSER_PATH|EVIDENCE_FULL_BODIES|PROFILE_[A-Z0-9_]+)$/.test(name);
+  return /^PLEO_(STRICT|HTTP_TIMEOUT_MS|MAX_REQUESTS_PER_MINUTE|MAX_FAILED_AUTH|BROWSER_PATH|EVIDENCE_FULL_BODIES|PROFILE_[A-Z0-9_]+)$/.test(name);
 }
 
 /**
@@ -375,6 +386,11 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
     runSlow: settings.runSlow,
     runDestructive: settings.runDestructive,
     httpTimeoutMs: read.positiveInteger('PLEO_HTTP_TIMEOUT_MS', 10_000, 'milliseconds'),
+    politeness: {
+      maxRequestsPerMinute: read.positiveInteger('PLEO_MAX_REQUESTS_PER_MINUTE', 450, 'requests'),
+      maxFailedAuth: read.positiveInteger('PLEO_MAX_FAILED_AUTH', 80, 'requests'),
+      failedAuthSpent: 0,
+    },
   };
   // The browser last: finding Playwright's own takes a while, and a bad setting must end the run at once.
   if (read.problems.length === 0) config.browser.executablePath = read.browserPath();
@@ -391,7 +407,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'PLEO_PROFILE_ROTATION', 'PLEO_PROFILE_REFRESH_REVOKES_ACCESS', 'PLEO_PROFILE_PRAGMA', 'PLEO_PROFILE_PKCE',
   'PLEO_PROFILE_REUSE_DETECTION', 'PLEO_PROFILE_TOKEN_REDIRECT_URI', 'PLEO_PROFILE_CODE_LIFETIME_MAX_S',
   'PLEO_PROFILE_ACCESS_TOKEN_LIFETIME_MAX_S', 'PLEO_BROWSER_PATH', 'PLEO_EVIDENCE_FULL_BODIES', 'PLEO_STRICT',
-  'PLEO_HTTP_TIMEOUT_MS',
+  'PLEO_HTTP_TIMEOUT_MS', 'PLEO_MAX_REQUESTS_PER_MINUTE', 'PLEO_MAX_FAILED_AUTH',
   // Read by the runner before readConfig: a Postman environment underneath the env files (support/postman-env.ts).
   'PLEO_POSTMAN_ENV', 'PLEO_POSTMAN_MAP',
   // Read by npm run verify: what the client's registration holds (support/verify/registration.ts).

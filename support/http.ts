@@ -2,10 +2,16 @@
  * The suite's HTTP client. Every exchange is recorded as evidence of the running check, and
  * credentials found in responses are registered for redaction before anything is written.
  * Bodies that may hold personal data (the resource API's) are shown by their shape only.
+ * It is polite to the target (support/politeness/): a rate ceiling, 429s waited out, transient
+ * failures repeated where that is safe, a cap on wrong credentials, and a circuit breaker.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, Client, request, type Dispatcher } from 'undici';
 import { shapeOf } from './body-shape.ts';
 import { recordEvidence } from './evidence.ts';
+import { honours429, politeness } from './politeness/index.ts';
+import { afterAnswer, afterTransportFailure, isTransientStatus, type Next } from './politeness/repeats.ts';
+import { transportFailure } from './politeness/transport-failure.ts';
 import { registerSecretsInJson } from './secrets.ts';
 
 /** How a response body appears in evidence and failures: as received, or only its shape. */
@@ -24,6 +30,8 @@ export interface HttpRequest {
   evidence?: BodyEvidence;
   /** The connection pool to send on; the suite's shared one by default. */
   dispatcher?: Dispatcher;
+  /** false: a 429 is returned as it is, not waited out (see also seeing429s for every request of a block). */
+  honour429?: boolean;
 }
 
 export interface HttpResponse {
@@ -44,11 +52,20 @@ export interface Exchange {
 
 /** A failure to talk to the target at all (DNS, refused, TLS, timeout): not a verdict. */
 export class TransportError extends Error {
+  /** What went wrong, named for a person (a TLS problem as TLS, a name that does not resolve as DNS). */
+  readonly reason: string;
+
   constructor(readonly url: string, cause: unknown) {
-    const reason = (cause as { code?: string; message?: string })?.code ?? (cause as Error)?.message ?? String(cause);
+    const reason = transportFailure(cause).text;
     super(`cannot reach ${new URL(url).origin}: ${reason}`);
     this.name = 'TransportError';
+    this.reason = reason;
   }
+}
+
+/** The target kept answering 429 beyond the suite's wait bound: the check could not run, not a verdict. */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
 }
 
 let agent: Agent | undefined;
@@ -99,23 +116,58 @@ export async function send(req: HttpRequest): Promise<Exchange> {
     body = encodeForm(req.form);
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   }
-  let res;
-  try {
-    res = await request(req.url, { method, headers, body, dispatcher: req.dispatcher ?? dispatcher() });
-  } catch (error) {
-    throw new TransportError(req.url, error);
+  const { ceiling, failedAuth, breaker } = politeness();
+  breaker?.admit();
+  failedAuth?.admit(Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1]);
+  const progress = { method, attempts: 0, waitedMs: 0, honour429: (req.honour429 ?? true) && honours429() };
+  const title = (outcome: string | number) => `${method} ${new URL(req.url).pathname} → ${outcome}`;
+  const repeat = async (next: Next & { repeat: true }, evidence: { title: string; text: string }) => {
+    recordEvidence({ ...evidence, title: `${evidence.title} (${next.why})` });
+    await sleep(next.afterMs);
+    progress.waitedMs += next.afterMs;
+  };
+  for (;;) {
+    await ceiling?.take();
+    progress.attempts++;
+    let exchange: Exchange;
+    try {
+      exchange = await exchangeOnce(req, method, headers, body);
+    } catch (error) {
+      const failure = transportFailure(error);
+      const next = afterTransportFailure(failure, progress);
+      if (next.repeat) {
+        await repeat(next, { title: title('no answer'), text: `${method} ${req.url}\n\n${failure.text}` });
+        continue;
+      }
+      breaker?.failed(`${method} ${req.url}: ${failure.text}`);
+      throw new TransportError(req.url, error);
+    }
+    const { status } = exchange.response;
+    const next = afterAnswer(status, headerValue(exchange.response, 'retry-after'), progress);
+    if (next.repeat) {
+      await repeat(next, { title: title(status), text: formatExchange(exchange) });
+      continue;
+    }
+    if (isTransientStatus(status)) breaker?.failed(`${method} ${req.url}: HTTP ${status}`);
+    else breaker?.succeeded();
+    recordEvidence({ title: title(status), text: formatExchange(exchange) });
+    if (next.rateLimited) throw new RateLimitedError(`${method} ${req.url}: ${next.rateLimited}`);
+    return exchange;
   }
+}
+
+/** One attempt: the request sent, the whole answer read. */
+async function exchangeOnce(req: HttpRequest, method: NonNullable<HttpRequest['method']>, headers: Record<string, string>, body: string | undefined): Promise<Exchange> {
+  const res = await request(req.url, { method, headers, body, dispatcher: req.dispatcher ?? dispatcher() });
   const text = await res.body.text();
   const contentType = String(res.headers['content-type'] ?? '');
   const json = parseJson(text, contentType);
   registerSecretsInJson(json);
-  const exchange: Exchange = {
+  return {
     request: { method, url: req.url, headers, body },
     response: { status: res.statusCode, headers: res.headers, text, json, contentType },
     evidence: req.evidence === 'shape' && !fullApiBodies ? 'shape' : 'full',
   };
-  recordEvidence({ title: `${method} ${new URL(req.url).pathname} → ${res.statusCode}`, text: formatExchange(exchange) });
-  return exchange;
 }
 
 /**

@@ -15,6 +15,7 @@ import { ConsentDriver, type AuthorizeOptions, type BrowserAuthorization, type F
 import type { SuiteConfig } from './config.ts';
 import { recordAttachment, recordEvidence, replayEvidence, withEvidence } from './evidence.ts';
 import { configureHttp, type Exchange } from './http.ts';
+import { configurePoliteness } from './politeness/index.ts';
 import { countAuthorization } from './reporting/code-budget.ts';
 import { injectedConfig } from './run/handover.ts';
 import { exitPromptlyOnSignals } from './run/lifecycle.ts';
@@ -41,6 +42,7 @@ const once = <T>(create: () => T): (() => T) => {
 export const config = once((): SuiteConfig => {
   const c = injectedConfig();
   configureHttp({ timeoutMs: c.httpTimeoutMs, fullApiBodies: c.evidenceFullBodies });
+  configurePoliteness(c);
   return c;
 });
 export const token = once(() => tokenEndpoint(config()));

@@ -1,16 +1,19 @@
 /**
  * Fail fast, with one clear message, when the run cannot produce verdicts: the target is
- * unreachable, the client's credentials are refused, a screen selector is not valid CSS, the
- * authorization request (redirect URI, scopes) is refused, or the test user cannot log in.
+ * unreachable (DNS, refused, TLS, unavailable), the client's credentials or the API key are
+ * refused, a screen selector is not valid CSS, the authorization request (redirect URI, scopes) is
+ * refused, or the test user cannot log in.
  * A StartupError ends the run with exit code 2 instead of a wall of failing checks.
  */
+import { resourceApi } from '../api.ts';
 import { buildAuthorizationRequest } from '../authorization-request.ts';
 import { ConsentDriver, type BrowserAuthorization } from '../browser/driver.ts';
-import { rawClientBasicAuth } from '../client-auth.ts';
+import { apiKeyBasicAuth, rawClientBasicAuth } from '../client-auth.ts';
 import { SELECTOR_VARIABLES, type SuiteConfig } from '../config.ts';
-import { send, TransportError } from '../http.ts';
+import { unreachable } from '../politeness/reachability.ts';
 import { redact } from '../secrets.ts';
 import { tokenEndpoint } from '../token-endpoint.ts';
+import { errorOf } from '../verdicts.ts';
 import { StartupError } from './errors.ts';
 import type { Progress } from './progress.ts';
 
@@ -21,12 +24,8 @@ export interface PreflightOptions {
 }
 
 async function reachable(url: string, variable: string): Promise<void> {
-  try {
-    await send({ method: 'GET', url });
-  } catch (error) {
-    if (error instanceof TransportError) throw new StartupError(`${url} is unreachable: ${error.message}. Check ${variable} and your network.`);
-    throw error;
-  }
+  const problem = await unreachable(url);
+  if (problem) throw new StartupError(`${url} ${problem}. Check ${variable} and your network.`);
 }
 
 /** Checks the client credentials without spending a code (the auth oracle). Returns notices. */
@@ -34,14 +33,29 @@ async function clientCredentialsWork(config: SuiteConfig): Promise<string[]> {
   const token = tokenEndpoint(config);
   const encoded = await token.probeClientAuth();
   if (encoded.verdict === 'authenticated') return [];
-  if (encoded.verdict === 'inconclusive') {
+  // invalid_client is a refusal whatever the oracle says: with a wrong secret, its calibration cannot tell.
+  if (encoded.verdict === 'inconclusive' && errorOf(encoded.exchange) !== 'invalid_client') {
     return [`could not confirm the client credentials up front (the token endpoint answered HTTP ${encoded.exchange.response.status}); continuing`];
   }
   const raw = await token.probeClientAuth(rawClientBasicAuth(config.clientId, config.clientSecret));
-  if (raw.verdict === 'authenticated') {
+  // Uncalibrated, invalid_grant for the random code means that the client did authenticate.
+  if (raw.verdict === 'authenticated' || (raw.verdict === 'inconclusive' && errorOf(raw.exchange) === 'invalid_grant')) {
     return ['the client authenticates only WITHOUT the RFC 6749 §2.3.1 form-urlencoding of its credentials; CA-01 will report it'];
   }
   throw new StartupError(`The token endpoint refused the client credentials (invalid_client). Check PLEO_CLIENT_ID (${config.clientId}) and PLEO_CLIENT_SECRET.`);
+}
+
+/** Checks the configured API key at the probe route. Returns notices. */
+async function apiKeyWorks(config: SuiteConfig, apiKey: string): Promise<string[]> {
+  const api = resourceApi(config);
+  const route = `GET ${config.api.probePath}`;
+  const { status } = (await api.probe({ apiKey })).response;
+  if (status >= 200 && status < 300) return [];
+  if (status !== 401) return [`could not confirm PLEO_API_KEY up front (${route} answered HTTP ${status}); continuing`];
+  // A key the API takes only as the Basic password is the right key on a non-conforming API: AK-01 reports it.
+  const asPassword = await api.probe({ authorization: apiKeyBasicAuth('', apiKey) });
+  if (asPassword.response.status >= 200 && asPassword.response.status < 300) return ['the API accepts PLEO_API_KEY only as the Basic password, not as the user-id; AK-01 will report it'];
+  throw new StartupError(`The API refused PLEO_API_KEY (${route} answered HTTP 401). Check PLEO_API_KEY: it must be a key of this environment.`);
 }
 
 /** The authorization server's refusal of the request itself, if it refused it. */
@@ -103,5 +117,7 @@ export async function preflight(config: SuiteConfig, options: PreflightOptions):
   });
   const notices = await options.progress.step('client credentials accepted', () => clientCredentialsWork(config));
   notices.forEach(options.progress.note);
+  const { apiKey } = config;
+  if (apiKey) (await options.progress.step('API key accepted', () => apiKeyWorks(config, apiKey))).forEach(options.progress.note);
   await logIn(config, options);
 }

@@ -1,0 +1,72 @@
+/**
+ * Self-test section "robust": a target that goes down for good during the run. The stand-in is
+ * closed as soon as the preflight has logged the test user in; the checks' requests then find no
+ * server, the circuit breaker opens (support/politeness/breaker.ts), and the run must end with
+ * exit code 2 and "the target is unavailable", not with a wall of failed checks, and soon.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startStandIn } from '../fixtures/stand-in/index.ts';
+import { childEnvironment, envFile } from './bad-input.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const RUN = join(ROOT, 'scripts', 'run.ts');
+/** From the target's going down to the end of the run. */
+const LIMIT_S = 90;
+const PREFLIGHT_DONE = /preflight: test user logged in … ok/;
+
+export interface RobustResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function targetDownAfterPreflight(dir: string): Promise<RobustResult> {
+  const name = 'target down for good after the preflight: exit 2, "the target is unavailable"';
+  const standIn = await startStandIn();
+  writeFileSync(join(dir, '.env.going-down.local'), envFile(standIn.env), { mode: 0o600 });
+  const { code, output, downForS } = await new Promise<{ code: number | null; output: string; downForS?: number }>((done) => {
+    const child = spawn(TSX, [RUN, '--env', 'going-down', '--out', join(dir, 'out')], { cwd: dir, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let downAt: number | undefined;
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (downAt === undefined && PREFLIGHT_DONE.test(output)) {
+        downAt = performance.now();
+        void standIn.close();
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    const killer = setTimeout(() => child.kill('SIGKILL'), (LIMIT_S + 120) * 1000);
+    child.once('close', (exit) => {
+      clearTimeout(killer);
+      done({ code: exit, output, downForS: downAt === undefined ? undefined : (performance.now() - downAt) / 1000 });
+    });
+  });
+  await standIn.close();
+  const message = /the target is unavailable: .*/.exec(output)?.[0];
+  const problems = [
+    ...(downForS === undefined ? ['the preflight never finished'] : []),
+    ...(code === 2 ? [] : [`exit code ${code}, not 2`]),
+    ...(message ? [] : ['no "the target is unavailable" message']),
+    ...(downForS !== undefined && downForS > LIMIT_S ? [`took ${downForS.toFixed(1)} s after the target went down, over ${LIMIT_S} s`] : []),
+  ];
+  return {
+    name,
+    ok: problems.length === 0,
+    detail: problems.length ? `${problems.join('; ')}\n${output.slice(-1500)}` : `exit 2, ${downForS!.toFixed(1)} s after the target went down: ${message}`,
+  };
+}
+
+export async function robust(): Promise<RobustResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pleo-robust-'));
+  try {
+    return [await targetDownAfterPreflight(dir)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
