@@ -14,10 +14,12 @@ import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
 import { redact, redactedExcerpt } from '../secrets.ts';
-import { invalidCssSelectors, nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type Screen, type ScreenSelectors } from './login-page.ts';
+import { invalidCssSelectors, quickClick, readScreen, screenLocators, screenSelectors, waitForScreen, type Recogniser, type Screen } from './login-page.ts';
+import { LoginSteps, type StepContext } from './login-steps.ts';
 import { RedirectTrap } from './redirect-trap.ts';
 
-const MAX_SCREENS = 8;
+/** Email, passcode, TOTP and consent take four; a login script may take more. */
+const MAX_SCREENS = 12;
 
 export interface AuthorizeOptions {
   decision?: 'allow' | 'deny';
@@ -27,6 +29,11 @@ export interface AuthorizeOptions {
   stopAtConsent?: boolean;
   /** Called for each login or consent screen reached: the request itself was accepted. */
   onScreen?: (screen: Screen) => void;
+  /**
+   * The browser must already be logged in (a saved session): a login screen ends the flow with a
+   * SessionExpiredError instead of being filled in.
+   */
+  sessionOnly?: boolean;
   /**
    * More origins whose navigation ends the flow like the redirect (AZ-02/AZ-03: an unregistered or
    * foreign redirect URI). The outcome then names the URL the browser was sent to.
@@ -94,6 +101,25 @@ export class LoginError extends BrowserFlowError {
   override name = 'LoginError';
 }
 
+/** A saved session no longer logs the browser in (sessionOnly). */
+export class SessionExpiredError extends BrowserFlowError {
+  override name = 'SessionExpiredError';
+}
+
+const SECRET_MARK = 'data-conformance-secret';
+
+/**
+ * Marks the page's elements whose own text holds something redact() would mask (a registered
+ * secret, an email address), so that a screenshot can mask them. The registry stays in Node: the
+ * page gets only the positions of the elements to mark.
+ */
+async function markSecretTexts(page: Page): Promise<void> {
+  const owners = `[...document.querySelectorAll('body *')].filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))`;
+  const texts = (await page.evaluate(`${owners}.map((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' '))`)) as string[];
+  const secret = texts.flatMap((text, i) => (redact(text) === text ? [] : [i]));
+  if (secret.length) await page.evaluate(`(() => { const all = ${owners}; for (const i of ${JSON.stringify(secret)}) all[i].setAttribute('${SECRET_MARK}', ''); })()`);
+}
+
 function hostResolverRules(config: SuiteConfig): string[] {
   const host = new URL(config.redirectUri).hostname;
   // Loopback redirect URIs need no rule: nothing is listening, or it is the developer's own app.
@@ -102,7 +128,7 @@ function hostResolverRules(config: SuiteConfig): string[] {
 }
 
 export class ConsentDriver {
-  private readonly selectors: ScreenSelectors;
+  private readonly recogniser: Recogniser;
   private readonly timeout = playwrightConfig.use.navigationTimeout;
   private tab: Promise<{ page: Page; trap: RedirectTrap }> | undefined;
 
@@ -113,7 +139,11 @@ export class ConsentDriver {
     /** A driver made by withoutSession() closes only its own context. */
     private readonly ownsBrowser = true,
   ) {
-    this.selectors = screenSelectors(config.browser.selectors);
+    this.recogniser = { selectors: screenSelectors(config.browser.selectors), script: config.login.script ?? [] };
+  }
+
+  private get selectors() {
+    return this.recogniser.selectors;
   }
 
   private get artifactsDir(): string {
@@ -137,10 +167,10 @@ export class ConsentDriver {
     return new ConsentDriver(browser, context, config);
   }
 
-  /** The configured login-form selectors that are not valid CSS, checked before any navigation. */
-  async invalidSelectors(): Promise<Array<keyof SuiteConfig['browser']['selectors']>> {
+  /** Which of the named CSS selectors are not valid CSS, checked before any navigation. */
+  async invalidSelectors(named: Record<string, string>): Promise<string[]> {
     const { page } = await (this.tab ??= this.openTab());
-    return invalidCssSelectors(page, this.config.browser.selectors);
+    return invalidCssSelectors(page, named);
   }
 
   /** Runs one authorization request through the browser. */
@@ -169,20 +199,27 @@ export class ConsentDriver {
     page.on('response', onResponse);
     const screens = screenLocators(page, this.selectors);
     const result: BrowserAuthorization = { consentShown: false, documents };
-    let credentialsSubmitted = false;
+    const login = new LoginSteps(this.config.login, this.selectors, this.recogniser.script);
+    const steps: StepContext = {
+      page,
+      ended,
+      timeout: this.timeout,
+      settle: (action) => this.actAndSettle(page, ended, action),
+      fail: async (message) => new LoginError(message, await this.failureScreenshot(page, 'login-failure')),
+    };
     try {
       // Waiting for the document first spares the locators their polling back-off.
       await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
         if (redirectedTo) return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
         if (errorStatus) return { ...result, errorPage: await this.errorPage(page, errorStatus, options.errorScreenshot) };
-        const screen = (await quickScreen(page, this.selectors)) ?? (await Promise.race([ended.then(() => 'ended' as const), nextScreen(screens, this.timeout)]));
-        if (screen === 'ended') continue;
+        const screen = await waitForScreen(page, this.recogniser, this.timeout, ended);
+        if (redirectedTo || errorStatus) continue;
         if (screen === undefined) {
           throw new BrowserFlowError(`The authorization request neither redirected to ${redirectOrigin} nor showed a login or consent screen within ${this.timeout} ms (stopped at ${page.url()})`, await this.failureScreenshot(page, 'authorization-stuck'));
         }
         options.onScreen?.(screen);
-        if (screen === 'consent') {
+        if (screen.kind === 'consent') {
           result.consentShown = true;
           if (options.stopAtConsent) return result;
           if (options.screenshot) result.consentScreenshot = await this.maskedScreenshot(page);
@@ -190,10 +227,12 @@ export class ConsentDriver {
           await this.actAndSettle(page, ended, async () => {
             if (!(await quickClick(page, name))) await button.click();
           });
+        } else if (options.sessionOnly && screen.kind === 'login') {
+          throw new SessionExpiredError(`the authorization server asked to log in again (at ${new URL(page.url()).origin})`);
+        } else if (screen.kind === 'script') {
+          await login.scriptStep(steps, screen.step);
         } else {
-          if (credentialsSubmitted && (await screens.password.isVisible())) throw await this.loginFailed(page, screens.error);
-          credentialsSubmitted ||= await this.fillLogin(screens);
-          await this.actAndSettle(page, ended, () => screens.submit.click());
+          await login.form(steps, screen.fields);
         }
       }
       throw new BrowserFlowError(`The authorization flow did not end after ${MAX_SCREENS} screens (at ${page.url()})`, await this.failureScreenshot(page, 'authorization-loop'));
@@ -214,8 +253,32 @@ export class ConsentDriver {
   }
 
   /** Logs in through a real authorization request, stopping at the consent screen (no code is issued). */
-  async logIn(request: AuthorizationRequest, options: Pick<AuthorizeOptions, 'onScreen'> = {}): Promise<BrowserAuthorization> {
+  async logIn(request: AuthorizationRequest, options: Pick<AuthorizeOptions, 'onScreen' | 'sessionOnly'> = {}): Promise<BrowserAuthorization> {
     return this.authorize(request, { ...options, stopAtConsent: true });
+  }
+
+  /**
+   * For a person at a headed browser (npm run login): opens the authorization request and waits
+   * until they have logged in, whatever it takes (SSO, SMS, CAPTCHA): the consent screen shows, or
+   * the server sends the browser back to the client. Nothing is approved.
+   */
+  async waitForLogin(request: AuthorizationRequest, timeoutMs: number): Promise<void> {
+    const { page, trap } = await (this.tab ??= this.openTab());
+    let loggedIn!: () => void;
+    const done = new Promise<void>((resolve) => (loggedIn = resolve));
+    await trap.arm(new URL(request.redirectUri).origin, () => loggedIn());
+    let closed = false;
+    page.once('close', () => (closed = true));
+    await page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined);
+    const deadline = Date.now() + timeoutMs;
+    let finished = false;
+    void done.then(() => (finished = true));
+    while (!finished) {
+      if (closed) throw new BrowserFlowError('the browser window was closed before the login finished');
+      if (Date.now() > deadline) throw new BrowserFlowError(`no consent screen showed within ${Math.round(timeoutMs / 60_000)} minutes (stopped at ${new URL(page.url()).origin})`);
+      if ((await readScreen(page, this.recogniser))?.kind === 'consent') return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   /** Saves the login session (cookies) for reuse by other processes; the file is readable by its owner only. */
@@ -263,28 +326,11 @@ export class ConsentDriver {
     }
   }
 
-  /** Fills what the login screen shows (one or both fields); returns whether the password was sent. */
-  private async fillLogin(screens: ReturnType<typeof screenLocators>): Promise<boolean> {
-    if (await screens.email.isVisible()) await screens.email.fill(this.config.login.email);
-    const askedPassword = await screens.password.isVisible();
-    if (askedPassword) await screens.password.fill(this.config.login.password);
-    return askedPassword;
-  }
-
   /** Performs an action and waits until the page navigated or the redirect was captured. */
   private async actAndSettle(page: Page, ended: Promise<void>, action: () => Promise<void>): Promise<void> {
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: this.timeout }).catch(() => undefined);
     await action();
     await Promise.race([ended, navigated.then(() => page.waitForLoadState('domcontentloaded').catch(() => undefined))]);
-  }
-
-  private async loginFailed(page: Page, errorText: ReturnType<typeof screenLocators>['error']): Promise<LoginError> {
-    const shown = (await errorText.textContent({ timeout: 500 }).catch(() => null))?.trim();
-    const origin = new URL(page.url()).origin;
-    return new LoginError(
-      `Login at ${origin} failed${shown ? `: "${shown}"` : ''}. Check PLEO_LOGIN_EMAIL and PLEO_LOGIN_PASSWORD.`,
-      await this.failureScreenshot(page, 'login-failure'),
-    );
   }
 
   private async errorPage(page: Page, status: number, screenshot = false): Promise<ErrorPage> {
@@ -293,9 +339,10 @@ export class ConsentDriver {
     return { status, text: redactedExcerpt(text, 500), ...(screenshot && { screenshot: await this.maskedScreenshot(page).catch(() => undefined) }) };
   }
 
-  /** A screenshot with every form field masked, so no typed credential can show. */
-  private maskedScreenshot(page: Page): Promise<Buffer> {
-    return page.screenshot({ mask: [page.locator('input, textarea')], fullPage: true });
+  /** A screenshot with every form field masked, and every text that holds a registered secret or an email address. */
+  private async maskedScreenshot(page: Page): Promise<Buffer> {
+    await markSecretTexts(page).catch(() => undefined);
+    return page.screenshot({ mask: [page.locator(`input, textarea, select, [${SECRET_MARK}]`)], fullPage: true });
   }
 
   private async failureScreenshot(page: Page, name: string): Promise<string | undefined> {
