@@ -138,6 +138,12 @@ export class ConsentDriver {
     private readonly config: SuiteConfig,
     /** A driver made by withoutSession() closes only its own context. */
     private readonly ownsBrowser = true,
+    /**
+     * Where the session `npm run login` saved goes back to after each authorization: servers
+     * rotate the session cookie when a flow completes (oidc-provider does, against session
+     * fixation), and the saved one would stop working after a single run.
+     */
+    private readonly writeBack?: string,
   ) {
     this.recogniser = { selectors: screenSelectors(config.browser.selectors), script: config.login.script ?? [] };
   }
@@ -164,7 +170,7 @@ export class ConsentDriver {
     });
     const context = await browser.newContext({ storageState: options.sessionFile, bypassCSP: playwrightConfig.use.bypassCSP });
     context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
-    return new ConsentDriver(browser, context, config);
+    return new ConsentDriver(browser, context, config, true, options.sessionFile && config.login.savedSession);
   }
 
   /** Which of the named CSS selectors are not valid CSS, checked before any navigation. */
@@ -211,7 +217,10 @@ export class ConsentDriver {
       // Waiting for the document first spares the locators their polling back-off.
       await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
-        if (redirectedTo) return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
+        if (redirectedTo) {
+          if (this.writeBack) await this.saveSession(this.writeBack);
+          return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
+        }
         if (errorStatus) return { ...result, errorPage: await this.errorPage(page, errorStatus, options.errorScreenshot) };
         const screen = await waitForScreen(page, this.recogniser, this.timeout, ended);
         if (redirectedTo || errorStatus) continue;

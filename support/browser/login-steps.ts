@@ -150,7 +150,7 @@ export class LoginSteps {
   }
 
   private async errorText(page: Page): Promise<string | undefined> {
-    const text = await this.field(page.locator(this.selectors.error)).textContent({ timeout: 500 }).catch(() => null);
+    const text = await this.field(page.locator(this.selectors.error)).textContent({ timeout: 2_000 }).catch(() => null);
     return text?.replace(/\s+/g, ' ').trim() || undefined;
   }
 }
