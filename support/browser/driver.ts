@@ -16,6 +16,7 @@ import type { SuiteConfig } from '../config.ts';
 import { redact, redactedExcerpt } from '../secrets.ts';
 import { invalidCssSelectors, quickClick, readScreen, screenLocators, screenSelectors, waitForScreen, type Recogniser, type Screen } from './login-page.ts';
 import { LoginSteps, type StepContext } from './login-steps.ts';
+import { maskedScreenshot } from './masked-screenshot.ts';
 import { RedirectTrap } from './redirect-trap.ts';
 
 /** Email, passcode, TOTP and consent take four; a login script may take more. */
@@ -104,20 +105,6 @@ export class LoginError extends BrowserFlowError {
 /** A saved session no longer logs the browser in (sessionOnly). */
 export class SessionExpiredError extends BrowserFlowError {
   override name = 'SessionExpiredError';
-}
-
-const SECRET_MARK = 'data-conformance-secret';
-
-/**
- * Marks the page's elements whose own text holds something redact() would mask (a registered
- * secret, an email address), so that a screenshot can mask them. The registry stays in Node: the
- * page gets only the positions of the elements to mark.
- */
-async function markSecretTexts(page: Page): Promise<void> {
-  const owners = `[...document.querySelectorAll('body *')].filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))`;
-  const texts = (await page.evaluate(`${owners}.map((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' '))`)) as string[];
-  const secret = texts.flatMap((text, i) => (redact(text) === text ? [] : [i]));
-  if (secret.length) await page.evaluate(`(() => { const all = ${owners}; for (const i of ${JSON.stringify(secret)}) all[i].setAttribute('${SECRET_MARK}', ''); })()`);
 }
 
 function hostResolverRules(config: SuiteConfig): string[] {
@@ -348,10 +335,8 @@ export class ConsentDriver {
     return { status, text: redactedExcerpt(text, 500), ...(screenshot && { screenshot: await this.maskedScreenshot(page).catch(() => undefined) }) };
   }
 
-  /** A screenshot with every form field masked, and every text that holds a registered secret or an email address. */
-  private async maskedScreenshot(page: Page): Promise<Buffer> {
-    await markSecretTexts(page).catch(() => undefined);
-    return page.screenshot({ mask: [page.locator(`input, textarea, select, [${SECRET_MARK}]`)], fullPage: true });
+  private maskedScreenshot(page: Page): Promise<Buffer> {
+    return maskedScreenshot(page);
   }
 
   private async failureScreenshot(page: Page, name: string): Promise<string | undefined> {
