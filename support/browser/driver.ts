@@ -14,7 +14,7 @@ import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
 import { redact, redactedExcerpt } from '../secrets.ts';
-import { invalidCssSelectors, quickClick, readScreen, screenLocators, screenSelectors, waitForScreen, type Recogniser, type Screen } from './login-page.ts';
+import { consentButtons, invalidCssSelectors, quickClick, readScreen, screenSelectors, waitForScreen, type Recogniser, type Screen } from './login-page.ts';
 import { LoginSteps, type StepContext } from './login-steps.ts';
 import { maskedScreenshot } from './masked-screenshot.ts';
 import { RedirectTrap } from './redirect-trap.ts';
@@ -190,7 +190,7 @@ export class ConsentDriver {
       }
     };
     page.on('response', onResponse);
-    const screens = screenLocators(page, this.selectors);
+    const screens = consentButtons(page, this.selectors);
     const result: BrowserAuthorization = { consentShown: false, documents };
     const login = new LoginSteps(this.config.login, this.selectors, this.recogniser.script);
     const steps: StepContext = {

@@ -147,13 +147,9 @@ export function quickClick(page: Page, name: RegExp): Promise<boolean> {
   return page.evaluate(script).then((clicked) => clicked === true, () => false);
 }
 
-export function screenLocators(page: Page, selectors: ScreenSelectors) {
-  // A form may hold hidden elements (a button of a later step): only visible ones count.
-  const visible = (locator: ReturnType<Page['locator']>) => locator.filter({ visible: true }).first();
-  return {
-    submit: visible(page.locator(selectors.submit)),
-    allow: visible(page.getByRole('button', { name: selectors.allow })),
-    deny: visible(page.getByRole('button', { name: selectors.deny })),
-    error: visible(page.locator(selectors.error)),
-  };
+/** The consent buttons, for when the in-page click finds none (quickClick). */
+export function consentButtons(page: Page, selectors: ScreenSelectors) {
+  // A page may hold hidden buttons (of a later step): only visible ones count.
+  const visible = (name: RegExp) => page.getByRole('button', { name }).filter({ visible: true }).first();
+  return { allow: visible(selectors.allow), deny: visible(selectors.deny) };
 }
