@@ -218,7 +218,7 @@ export class ConsentDriver {
         if (screen.kind === 'consent') {
           result.consentShown = true;
           if (options.stopAtConsent) return result;
-          if (options.screenshot) result.consentScreenshot = await this.maskedScreenshot(page);
+          if (options.screenshot) result.consentScreenshot = await maskedScreenshot(page);
           const [name, button] = options.decision === 'deny' ? [this.selectors.deny, screens.deny] : [this.selectors.allow, screens.allow];
           await this.actAndSettle(page, ended, async () => {
             if (!(await quickClick(page, name))) await button.click();
@@ -332,18 +332,15 @@ export class ConsentDriver {
   private async errorPage(page: Page, status: number, screenshot = false): Promise<ErrorPage> {
     await page.waitForLoadState('domcontentloaded').catch(() => undefined);
     const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
-    return { status, text: redactedExcerpt(text, 500), ...(screenshot && { screenshot: await this.maskedScreenshot(page).catch(() => undefined) }) };
+    return { status, text: redactedExcerpt(text, 500), ...(screenshot && { screenshot: await maskedScreenshot(page).catch(() => undefined) }) };
   }
 
-  private maskedScreenshot(page: Page): Promise<Buffer> {
-    return maskedScreenshot(page);
-  }
 
   private async failureScreenshot(page: Page, name: string): Promise<string | undefined> {
     try {
       const path = join(this.artifactsDir, `${name}.png`);
       mkdirSync(this.artifactsDir, { recursive: true });
-      writeFileSync(path, await this.maskedScreenshot(page));
+      writeFileSync(path, await maskedScreenshot(page));
       return path;
     } catch {
       return undefined;
