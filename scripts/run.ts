@@ -8,6 +8,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, configuredFeatures, readConfig, unknownVariables, type SuiteConfig } from '../support/config.ts';
+import { savedSessionPath } from '../support/config-login.ts';
 import { ExpectedFailuresError, loadExpectedFailures } from '../support/reporting/expected-failures.ts';
 import { HELP, parseRunnerArgs, unmatchedFilters, UsageError } from '../support/run/cli-args.ts';
 import { StartupError } from '../support/run/errors.ts';
@@ -117,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
     runDestructive: options.destructive,
     artifactsDir: out.reportsDir,
     sessionFile: join(runDir, 'session.json'),
+    // A session saved by npm run login for this env is reused until it expires.
+    ...(options.env && { savedSession: { envName: options.env, file: savedSessionPath(process.cwd(), options.env) } }),
   });
   for (const line of runHeader(config, unknownVariables(target.env))) console.log(line);
   const expectedFailures = loadExpectedFailures(config.target.label, ROOT);

@@ -9,7 +9,7 @@
  * itself takes to start on this machine (measured once), so that a loaded machine does not fail them.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStandIn } from '../fixtures/stand-in/index.ts';
@@ -25,6 +25,10 @@ interface Case {
   args: string[];
   /** Replaces or removes (undefined) settings of the stand-in's env file, which --env good-target names. */
   env?: Record<string, string | undefined>;
+  /** The stand-in to describe: the default one, or one in the pleo-login mode (email, passcode, TOTP). */
+  standIn?: 'pleo-login';
+  /** A file the run must leave in its --out folder (a failed login's screenshot). */
+  leaves?: string;
   /** What the message must contain. */
   names: string[];
   limitS: number;
@@ -69,9 +73,10 @@ export function envFile(vars: Record<string, string | undefined>): string {
   return Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join('\n');
 }
 
-function judge(c: Case, outcome: Outcome, startupS: number): CaseResult {
+function judge(c: Case, outcome: Outcome, startupS: number, outDir: string): CaseResult {
   const limit = c.limitS + startupS;
   const problems = [
+    ...(!c.leaves || existsSync(join(outDir, c.leaves)) ? [] : [`no ${c.leaves} in the --out folder`]),
     ...(outcome.code === 2 ? [] : [`exit code ${outcome.code}, not 2`]),
     ...c.names.filter((name) => !outcome.output.includes(name)).map((name) => `the message does not name ${name}`),
     ...((outcome.output.match(/Cannot run the suite:/g) ?? []).length === 1 ? [] : ['not exactly one "Cannot run the suite" message']),
@@ -90,9 +95,32 @@ function judge(c: Case, outcome: Outcome, startupS: number): CaseResult {
   };
 }
 
+/**
+ * A failed login names its step and leaves a masked screenshot: a wrong passcode, a wrong TOTP
+ * seed, a login script whose step finds nothing to click; and a script that is invalid is refused
+ * before anything starts.
+ */
+function loginCases(dir: string, passcode: string): Case[] {
+  const script = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const brokenStep = script('login-broken.yaml', '- name: passcode page\n  when: { text: "enter your passcode" }\n  fill: [{ label: "^passcode", value: "${PLEO_LOGIN_PASSCODE}" }]\n  click: { button: "^Next$" }\n');
+  const invalid = script('login-invalid.yaml', '- name: passcode page\n  when: { text: "enter your passcode" }\n  fill: [{ label: "^passcode", value: "${PLEO_PIN}" }]\n');
+  // Three login pages, then the failure's screenshot: a little longer than the other cases with a target.
+  const failed = { args: ['--env', 'good-target'], standIn: 'pleo-login' as const, leaves: 'reports/login-failure.png', limitS: WITH_TARGET_S + 10 };
+  return [
+    { name: 'wrong passcode', ...failed, env: { PLEO_LOGIN_PASSCODE: passcode === '0000' ? '1111' : '0000' }, names: ['passcode step', 'still shows the passcode field', 'PLEO_LOGIN_PASSCODE'] },
+    { name: 'wrong TOTP seed', ...failed, env: { PLEO_LOGIN_TOTP_SECRET: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }, names: ['TOTP step', 'PLEO_LOGIN_TOTP_SECRET'] },
+    { name: 'login script step that finds nothing to click', ...failed, env: { PLEO_LOGIN_SCRIPT: brokenStep }, names: ['"passcode page" step', 'PLEO_LOGIN_SCRIPT step 1', '/^Next$/'] },
+    { name: 'invalid login script', args: ['--env', 'good-target'], standIn: 'pleo-login', env: { PLEO_LOGIN_SCRIPT: invalid }, names: ['PLEO_LOGIN_SCRIPT', 'step 1 (passcode page)', '${PLEO_PIN}'], limitS: FAST_S },
+  ];
+}
+
 export async function badInputCases(): Promise<CaseResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'pleo-bad-input-'));
   const standIn = await startStandIn();
+  const pleoLogin = await startStandIn({ modes: ['pleo-login'] });
   try {
     const file = join(dir, 'not-a-folder');
     writeFileSync(file, '');
@@ -120,18 +148,21 @@ export async function badInputCases(): Promise<CaseResult[]> {
       { name: 'https: URL of a plain HTTP API (TLS)', args: ['--env', 'good-target'], env: { PLEO_API_URL: standIn.apiUrl.replace('http:', 'https:') }, names: ['PLEO_API_URL', 'TLS'], limitS: FAST_S },
       { name: 'wrong client secret', args: ['--env', 'good-target'], env: { PLEO_CLIENT_SECRET: 'not-the-secret' }, names: ['PLEO_CLIENT_SECRET', 'invalid_client'], limitS: FAST_S },
       { name: 'API key the API refuses', args: ['--env', 'good-target'], env: { PLEO_API_KEY: 'not-the-key' }, names: ['PLEO_API_KEY', '401'], limitS: FAST_S },
+      ...loginCases(dir, pleoLogin.env.PLEO_LOGIN_PASSCODE),
     ];
     const startup = await run(TSX, ['-e', '0'], dir, FAST_S);
     const results: CaseResult[] = [];
     // One at a time: the time limits mean little when the cases compete for the machine.
     for (const c of cases) {
-      writeFileSync(join(dir, '.env.good-target.local'), envFile({ ...standIn.env, ...c.env }), { mode: 0o600 });
-      const outcome = await run(TSX, [RUN, ...c.args, ...(c.args.includes('--out') ? [] : ['--out', join(dir, 'out')])], dir, c.limitS);
-      results.push(judge(c, outcome, startup.seconds));
+      const base = c.standIn === 'pleo-login' ? pleoLogin.env : standIn.env;
+      writeFileSync(join(dir, '.env.good-target.local'), envFile({ ...base, ...c.env }), { mode: 0o600 });
+      const outDir = join(dir, `out-${results.length}`);
+      const outcome = await run(TSX, [RUN, ...c.args, ...(c.args.includes('--out') ? [] : ['--out', outDir])], dir, c.limitS);
+      results.push(judge(c, outcome, startup.seconds, outDir));
     }
     return results;
   } finally {
-    await standIn.close();
+    await Promise.all([standIn.close(), pleoLogin.close()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

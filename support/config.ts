@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { DEFAULT_SCREEN_SELECTORS } from './browser/login-page.ts';
 import { BrowserNotFoundError, resolveBrowser } from './browser/resolve.ts';
+import { LOGIN_VARIABLES, readLoginSettings, registerLoginSecrets, type LoginSettings, type SavedSession } from './config-login.ts';
 import { registerSecret } from './secrets.ts';
 
 export type Rotation = { policy: 'strict' } | { policy: 'none' } | { policy: 'grace'; seconds: number };
@@ -41,6 +42,9 @@ export interface ScreenSelectorSettings {
   /** Regular expression source, matched case-insensitively. */
   deny: string;
   error: string;
+  /** Pleo's passcode field and the TOTP field; also recognised by label, autocomplete and inputmode. */
+  passcode: string;
+  totp: string;
 }
 
 export interface BrowserSettings {
@@ -74,7 +78,7 @@ export interface SuiteConfig {
   clientSecret: string;
   redirectUri: string;
   scopes: string[];
-  login: { email: string; password: string };
+  login: LoginSettings;
   apiKey?: string;
   revokedApiKey?: string;
   secondClient?: ClientCredentials;
@@ -110,6 +114,8 @@ export interface RunSettings {
   runDestructive: boolean;
   artifactsDir: string;
   sessionFile?: string;
+  /** The --env name and where `npm run login` saves its session (used if the file exists). */
+  savedSession?: SavedSession;
 }
 
 const RUN_DEFAULTS: RunSettings = { label: 'local', strict: false, headed: false, runSlow: false, runDestructive: false, artifactsDir: 'reports' };
@@ -152,6 +158,8 @@ export const SELECTOR_VARIABLES: Record<keyof ScreenSelectorSettings, string> = 
   password: 'PLEO_LOGIN_PASSWORD_SELECTOR',
   submit: 'PLEO_LOGIN_SUBMIT_SELECTOR',
   error: 'PLEO_LOGIN_ERROR_SELECTOR',
+  passcode: 'PLEO_LOGIN_PASSCODE_SELECTOR',
+  totp: 'PLEO_LOGIN_TOTP_SELECTOR',
   allow: 'PLEO_CONSENT_ALLOW_PATTERN',
   deny: 'PLEO_CONSENT_DENY_PATTERN',
 };
@@ -207,7 +215,7 @@ function valuesCutByComments(text: string): string[] {
 /** Registers every secret of a config in this process's redaction registry (it is per process). */
 export function registerConfigSecrets(config: SuiteConfig): void {
   registerSecret(config.clientSecret, 'client_secret');
-  registerSecret(config.login.password, 'password');
+  registerLoginSecrets(config.login);
   registerSecret(config.apiKey, 'api_key');
   registerSecret(config.revokedApiKey, 'api_key');
   registerSecret(config.secondClient?.secret, 'client_secret');
@@ -216,7 +224,7 @@ export function registerConfigSecrets(config: SuiteConfig): void {
 
 const REQUIRED = [
   'PLEO_AUTH_URL', 'PLEO_API_URL', 'PLEO_CLIENT_ID', 'PLEO_CLIENT_SECRET', 'PLEO_REDIRECT_URI',
-  'PLEO_SCOPES', 'PLEO_LOGIN_EMAIL', 'PLEO_LOGIN_PASSWORD',
+  'PLEO_SCOPES', 'PLEO_LOGIN_EMAIL',
 ] as const;
 
 const PAIRS = [
@@ -347,7 +355,7 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
     clientSecret: read.secret('PLEO_CLIENT_SECRET'),
     redirectUri,
     scopes: read.get('PLEO_SCOPES').split(/\s+/).filter(Boolean),
-    login: { email: read.get('PLEO_LOGIN_EMAIL'), password: read.secret('PLEO_LOGIN_PASSWORD') },
+    login: readLoginSettings((name) => read.get(name), (name) => read.secret(name), read.problems, settings.savedSession),
     apiKey: read.secret('PLEO_API_KEY') || undefined,
     revokedApiKey: read.secret('PLEO_API_KEY_REVOKED') || undefined,
     secondClient: read.pair(...PAIRS[0]),
@@ -377,6 +385,8 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
         password: read.get(SELECTOR_VARIABLES.password, DEFAULT_SCREEN_SELECTORS.password),
         submit: read.get(SELECTOR_VARIABLES.submit, DEFAULT_SCREEN_SELECTORS.submit),
         error: read.get(SELECTOR_VARIABLES.error, DEFAULT_SCREEN_SELECTORS.error),
+        passcode: read.get(SELECTOR_VARIABLES.passcode, DEFAULT_SCREEN_SELECTORS.passcode),
+        totp: read.get(SELECTOR_VARIABLES.totp, DEFAULT_SCREEN_SELECTORS.totp),
         allow: read.pattern(SELECTOR_VARIABLES.allow, DEFAULT_SCREEN_SELECTORS.allow),
         deny: read.pattern(SELECTOR_VARIABLES.deny, DEFAULT_SCREEN_SELECTORS.deny),
       },
@@ -401,7 +411,7 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
 
 /** Every variable readConfig reads: a PLEO_ variable outside this list is probably a typo. */
 export const KNOWN_VARIABLES: readonly string[] = [
-  ...REQUIRED, ...PAIRS.flat(), ...Object.values(SELECTOR_VARIABLES),
+  ...REQUIRED, ...PAIRS.flat(), ...Object.values(SELECTOR_VARIABLES), 'PLEO_LOGIN_PASSWORD', ...LOGIN_VARIABLES,
   'PLEO_ISSUER', 'PLEO_AUTHORIZE_PATH', 'PLEO_TOKEN_PATH', 'PLEO_INTROSPECT_PATH', 'PLEO_REVOCATION_PATH',
   'PLEO_API_KEY', 'PLEO_API_KEY_REVOKED', 'PLEO_API_PROBE_PATH', 'PLEO_API_SCOPED_PATH', 'PLEO_API_SCOPED_PATH_SCOPE',
   'PLEO_PROFILE_ROTATION', 'PLEO_PROFILE_REFRESH_REVOKES_ACCESS', 'PLEO_PROFILE_PRAGMA', 'PLEO_PROFILE_PKCE',

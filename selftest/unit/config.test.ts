@@ -86,13 +86,14 @@ describe('readConfig', () => {
   });
 
   it('takes the screen selectors as strings', () => {
-    const selectors = { PLEO_LOGIN_EMAIL_SELECTOR: '#email', PLEO_LOGIN_PASSWORD_SELECTOR: '#pw', PLEO_LOGIN_SUBMIT_SELECTOR: '#go', PLEO_LOGIN_ERROR_SELECTOR: '.oops', PLEO_CONSENT_ALLOW_PATTERN: '^Yes$', PLEO_CONSENT_DENY_PATTERN: '^No$' };
-    expect(readConfig({ ...ENV, ...selectors }).browser.selectors).toEqual({ email: '#email', password: '#pw', submit: '#go', error: '.oops', allow: '^Yes$', deny: '^No$' });
+    const selectors = { PLEO_LOGIN_EMAIL_SELECTOR: '#email', PLEO_LOGIN_PASSWORD_SELECTOR: '#pw', PLEO_LOGIN_SUBMIT_SELECTOR: '#go', PLEO_LOGIN_ERROR_SELECTOR: '.oops', PLEO_CONSENT_ALLOW_PATTERN: '^Yes$', PLEO_CONSENT_DENY_PATTERN: '^No$', PLEO_LOGIN_PASSCODE_SELECTOR: '#pin', PLEO_LOGIN_TOTP_SELECTOR: '#otp' };
+    expect(readConfig({ ...ENV, ...selectors }).browser.selectors).toEqual({ email: '#email', password: '#pw', submit: '#go', error: '.oops', allow: '^Yes$', deny: '^No$', passcode: '#pin', totp: '#otp' });
   });
 
   it('names every missing variable in one ConfigError; PLEO_API_KEY is optional', () => {
     const error = configError(() => readConfig({ PLEO_BROWSER_PATH: process.execPath }));
-    expect(error.problems).toEqual(REQUIRED.map((name) => `${name} is not set`));
+    // The password's message goes on to name the other ways to log in.
+    expect(error.problems.map((problem) => problem.replace(/ \(nor .*$/, ''))).toEqual(REQUIRED.map((name) => `${name} is not set`));
     for (const name of REQUIRED) expect(error.message).toContain(`  - ${name} is not set`);
   });
 

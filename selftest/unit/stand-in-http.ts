@@ -3,6 +3,7 @@
  * consent forms (no browser: the forms are plain HTML), the token endpoint and the API.
  */
 import { hash, randomBytes } from 'node:crypto';
+import { generateSync } from 'otplib';
 import type { StandIn } from '../../fixtures/stand-in/index.ts';
 
 export interface Reply {
@@ -101,7 +102,14 @@ export class StandInClient {
       }
       const html = await response.text();
       const form = new URLSearchParams({ csrf: hiddenCsrf(html) });
-      if (html.includes('name="password"')) {
+      const step = /name="step" value="(\w+)"/.exec(html)?.[1];
+      if (step) {
+        // The pleo-login mode: email, then passcode, then TOTP, one page each.
+        form.set('step', step);
+        if (step === 'email') form.set('email', this.env.PLEO_LOGIN_EMAIL);
+        if (step === 'passcode') form.set('passcode', this.env.PLEO_LOGIN_PASSCODE);
+        if (step === 'totp') form.set('otp', generateSync({ secret: this.env.PLEO_LOGIN_TOTP_SECRET }));
+      } else if (html.includes('name="password"')) {
         form.set('email', this.env.PLEO_LOGIN_EMAIL);
         form.set('password', this.env.PLEO_LOGIN_PASSWORD);
       } else if (html.includes('name="decision"')) {
@@ -113,7 +121,7 @@ export class StandInClient {
       response = await this.#browse(response.url, {
         method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
-      if (form.has('password')) result.loginStatus = response.status;
+      if (form.has('password') || form.has('otp')) result.loginStatus = response.status;
     }
     throw new Error('too many hops in the authorization flow');
   }

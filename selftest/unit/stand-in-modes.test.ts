@@ -173,6 +173,25 @@ describe('modes', () => {
     }
   });
 
+  test('pleo-login: email, passcode and TOTP pages instead of a password; env names the factors, as secrets', async () => {
+    const c = await standIn({ modes: ['pleo-login'] });
+    expect(c.env.PLEO_LOGIN_PASSWORD).toBeUndefined();
+    expect(c.env.PLEO_LOGIN_PASSCODE).toMatch(/^\d{4}$/);
+    expect(c.env.PLEO_LOGIN_TOTP_SECRET).toMatch(/^[A-Z2-7]{32}$/);
+    expect(SECRET_SETTINGS).toEqual(expect.arrayContaining(['PLEO_LOGIN_PASSCODE', 'PLEO_LOGIN_TOTP_SECRET']));
+    const flow = await c.authorize();
+    expect([flow.loginStatus, flow.consentShown, Boolean(flow.code)]).toEqual([303, true, true]);
+    expect((await c.exchange(flow)).status).toBe(200);
+  });
+
+  test('pleo-login: a wrong passcode or TOTP seed never gets past its page', async () => {
+    const { standIn: started } = await standIn({ modes: ['pleo-login'] });
+    const wrongPasscode = started.env.PLEO_LOGIN_PASSCODE === '0000' ? '1111' : '0000';
+    const wrong = (env: Record<string, string>) => new StandInClient({ ...started, env: { ...started.env, ...env } }).authorize();
+    await expect(wrong({ PLEO_LOGIN_PASSCODE: wrongPasscode })).rejects.toThrow(/too many hops/);
+    await expect(wrong({ PLEO_LOGIN_TOTP_SECRET: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })).rejects.toThrow(/too many hops/);
+  });
+
   test('all modes together: the code flow, the token exchange and the API still work', async () => {
     const c = await standIn({ modes: ['all'] });
     expect(c.standIn.modes).toEqual(Object.keys(MODES));

@@ -14,10 +14,13 @@ import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
 import { redact, redactedExcerpt } from '../secrets.ts';
-import { invalidCssSelectors, nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type Screen, type ScreenSelectors } from './login-page.ts';
+import { consentButtons, invalidCssSelectors, quickClick, readScreen, screenSelectors, waitForScreen, type Recogniser, type Screen } from './login-page.ts';
+import { LoginSteps, type StepContext } from './login-steps.ts';
+import { maskedScreenshot } from './masked-screenshot.ts';
 import { RedirectTrap } from './redirect-trap.ts';
 
-const MAX_SCREENS = 8;
+/** Email, passcode, TOTP and consent take four; a login script may take more. */
+const MAX_SCREENS = 12;
 
 export interface AuthorizeOptions {
   decision?: 'allow' | 'deny';
@@ -27,6 +30,11 @@ export interface AuthorizeOptions {
   stopAtConsent?: boolean;
   /** Called for each login or consent screen reached: the request itself was accepted. */
   onScreen?: (screen: Screen) => void;
+  /**
+   * The browser must already be logged in (a saved session): a login screen ends the flow with a
+   * SessionExpiredError instead of being filled in.
+   */
+  sessionOnly?: boolean;
   /**
    * More origins whose navigation ends the flow like the redirect (AZ-02/AZ-03: an unregistered or
    * foreign redirect URI). The outcome then names the URL the browser was sent to.
@@ -94,7 +102,12 @@ export class LoginError extends BrowserFlowError {
   override name = 'LoginError';
 }
 
-export function hostResolverRules(config: SuiteConfig): string[] {
+/** A saved session no longer logs the browser in (sessionOnly). */
+export class SessionExpiredError extends BrowserFlowError {
+  override name = 'SessionExpiredError';
+}
+
+function hostResolverRules(config: SuiteConfig): string[] {
   const host = new URL(config.redirectUri).hostname;
   // Loopback redirect URIs need no rule: nothing is listening, or it is the developer's own app.
   if (isIP(host) || host === 'localhost') return [];
@@ -102,7 +115,7 @@ export function hostResolverRules(config: SuiteConfig): string[] {
 }
 
 export class ConsentDriver {
-  private readonly selectors: ScreenSelectors;
+  private readonly recogniser: Recogniser;
   private readonly timeout = playwrightConfig.use.navigationTimeout;
   private tab: Promise<{ page: Page; trap: RedirectTrap }> | undefined;
 
@@ -112,8 +125,18 @@ export class ConsentDriver {
     private readonly config: SuiteConfig,
     /** A driver made by withoutSession() closes only its own context. */
     private readonly ownsBrowser = true,
+    /**
+     * Where the session `npm run login` saved goes back to after each authorization: servers
+     * rotate the session cookie when a flow completes (oidc-provider does, against session
+     * fixation), and the saved one would stop working after a single run.
+     */
+    private readonly writeBack?: string,
   ) {
-    this.selectors = screenSelectors(config.browser.selectors);
+    this.recogniser = { selectors: screenSelectors(config.browser.selectors), script: config.login.script ?? [] };
+  }
+
+  private get selectors() {
+    return this.recogniser.selectors;
   }
 
   private get artifactsDir(): string {
@@ -134,13 +157,13 @@ export class ConsentDriver {
     });
     const context = await browser.newContext({ storageState: options.sessionFile, bypassCSP: playwrightConfig.use.bypassCSP });
     context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
-    return new ConsentDriver(browser, context, config);
+    return new ConsentDriver(browser, context, config, true, options.sessionFile && config.login.savedSession);
   }
 
-  /** The configured login-form selectors that are not valid CSS, checked before any navigation. */
-  async invalidSelectors(): Promise<Array<keyof SuiteConfig['browser']['selectors']>> {
+  /** Which of the named CSS selectors are not valid CSS, checked before any navigation. */
+  async invalidSelectors(named: Record<string, string>): Promise<string[]> {
     const { page } = await (this.tab ??= this.openTab());
-    return invalidCssSelectors(page, this.config.browser.selectors);
+    return invalidCssSelectors(page, named);
   }
 
   /** Runs one authorization request through the browser. */
@@ -167,33 +190,45 @@ export class ConsentDriver {
       }
     };
     page.on('response', onResponse);
-    const screens = screenLocators(page, this.selectors);
+    const screens = consentButtons(page, this.selectors);
     const result: BrowserAuthorization = { consentShown: false, documents };
-    let credentialsSubmitted = false;
+    const login = new LoginSteps(this.config.login, this.selectors, this.recogniser.script);
+    const steps: StepContext = {
+      page,
+      ended,
+      timeout: this.timeout,
+      settle: (action) => this.actAndSettle(page, ended, action),
+      fail: async (message) => new LoginError(message, await this.failureScreenshot(page, 'login-failure')),
+    };
     try {
       // Waiting for the document first spares the locators their polling back-off.
       await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
       for (let step = 0; step < MAX_SCREENS; step++) {
-        if (redirectedTo) return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
+        if (redirectedTo) {
+          if (this.writeBack) await this.saveSession(this.writeBack);
+          return { ...result, outcome: parseAuthorizationRedirect(redirectedTo, result.consentShown) };
+        }
         if (errorStatus) return { ...result, errorPage: await this.errorPage(page, errorStatus, options.errorScreenshot) };
-        const screen = (await quickScreen(page, this.selectors)) ?? (await Promise.race([ended.then(() => 'ended' as const), nextScreen(screens, this.timeout)]));
-        if (screen === 'ended') continue;
+        const screen = await waitForScreen(page, this.recogniser, this.timeout, ended);
+        if (redirectedTo || errorStatus) continue;
         if (screen === undefined) {
           throw new BrowserFlowError(`The authorization request neither redirected to ${redirectOrigin} nor showed a login or consent screen within ${this.timeout} ms (stopped at ${page.url()})`, await this.failureScreenshot(page, 'authorization-stuck'));
         }
         options.onScreen?.(screen);
-        if (screen === 'consent') {
+        if (screen.kind === 'consent') {
           result.consentShown = true;
           if (options.stopAtConsent) return result;
-          if (options.screenshot) result.consentScreenshot = await this.maskedScreenshot(page);
+          if (options.screenshot) result.consentScreenshot = await maskedScreenshot(page);
           const [name, button] = options.decision === 'deny' ? [this.selectors.deny, screens.deny] : [this.selectors.allow, screens.allow];
           await this.actAndSettle(page, ended, async () => {
             if (!(await quickClick(page, name))) await button.click();
           });
+        } else if (options.sessionOnly && screen.kind === 'login') {
+          throw new SessionExpiredError(`the authorization server asked to log in again (at ${new URL(page.url()).origin})`);
+        } else if (screen.kind === 'script') {
+          await login.scriptStep(steps, screen.step);
         } else {
-          if (credentialsSubmitted && (await screens.password.isVisible())) throw await this.loginFailed(page, screens.error);
-          credentialsSubmitted ||= await this.fillLogin(screens);
-          await this.actAndSettle(page, ended, () => screens.submit.click());
+          await login.form(steps, screen.fields);
         }
       }
       throw new BrowserFlowError(`The authorization flow did not end after ${MAX_SCREENS} screens (at ${page.url()})`, await this.failureScreenshot(page, 'authorization-loop'));
@@ -214,8 +249,32 @@ export class ConsentDriver {
   }
 
   /** Logs in through a real authorization request, stopping at the consent screen (no code is issued). */
-  async logIn(request: AuthorizationRequest, options: Pick<AuthorizeOptions, 'onScreen'> = {}): Promise<BrowserAuthorization> {
+  async logIn(request: AuthorizationRequest, options: Pick<AuthorizeOptions, 'onScreen' | 'sessionOnly'> = {}): Promise<BrowserAuthorization> {
     return this.authorize(request, { ...options, stopAtConsent: true });
+  }
+
+  /**
+   * For a person at a headed browser (npm run login): opens the authorization request and waits
+   * until they have logged in, whatever it takes (SSO, SMS, CAPTCHA): the consent screen shows, or
+   * the server sends the browser back to the client. Nothing is approved.
+   */
+  async waitForLogin(request: AuthorizationRequest, timeoutMs: number): Promise<void> {
+    const { page, trap } = await (this.tab ??= this.openTab());
+    let loggedIn!: () => void;
+    const done = new Promise<void>((resolve) => (loggedIn = resolve));
+    await trap.arm(new URL(request.redirectUri).origin, () => loggedIn());
+    let closed = false;
+    page.once('close', () => (closed = true));
+    await page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined);
+    const deadline = Date.now() + timeoutMs;
+    let finished = false;
+    void done.then(() => (finished = true));
+    while (!finished) {
+      if (closed) throw new BrowserFlowError('the browser window was closed before the login finished');
+      if (Date.now() > deadline) throw new BrowserFlowError(`no consent screen showed within ${Math.round(timeoutMs / 60_000)} minutes (stopped at ${new URL(page.url()).origin})`);
+      if ((await readScreen(page, this.recogniser))?.kind === 'consent') return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   /** Saves the login session (cookies) for reuse by other processes; the file is readable by its owner only. */
@@ -263,14 +322,6 @@ export class ConsentDriver {
     }
   }
 
-  /** Fills what the login screen shows (one or both fields); returns whether the password was sent. */
-  private async fillLogin(screens: ReturnType<typeof screenLocators>): Promise<boolean> {
-    if (await screens.email.isVisible()) await screens.email.fill(this.config.login.email);
-    const askedPassword = await screens.password.isVisible();
-    if (askedPassword) await screens.password.fill(this.config.login.password);
-    return askedPassword;
-  }
-
   /** Performs an action and waits until the page navigated or the redirect was captured. */
   private async actAndSettle(page: Page, ended: Promise<void>, action: () => Promise<void>): Promise<void> {
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: this.timeout }).catch(() => undefined);
@@ -278,31 +329,18 @@ export class ConsentDriver {
     await Promise.race([ended, navigated.then(() => page.waitForLoadState('domcontentloaded').catch(() => undefined))]);
   }
 
-  private async loginFailed(page: Page, errorText: ReturnType<typeof screenLocators>['error']): Promise<LoginError> {
-    const shown = (await errorText.textContent({ timeout: 500 }).catch(() => null))?.trim();
-    const origin = new URL(page.url()).origin;
-    return new LoginError(
-      `Login at ${origin} failed${shown ? `: "${shown}"` : ''}. Check PLEO_LOGIN_EMAIL and PLEO_LOGIN_PASSWORD.`,
-      await this.failureScreenshot(page, 'login-failure'),
-    );
-  }
-
   private async errorPage(page: Page, status: number, screenshot = false): Promise<ErrorPage> {
     await page.waitForLoadState('domcontentloaded').catch(() => undefined);
     const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
-    return { status, text: redactedExcerpt(text, 500), ...(screenshot && { screenshot: await this.maskedScreenshot(page).catch(() => undefined) }) };
+    return { status, text: redactedExcerpt(text, 500), ...(screenshot && { screenshot: await maskedScreenshot(page).catch(() => undefined) }) };
   }
 
-  /** A screenshot with every form field masked, so no typed credential can show. */
-  private maskedScreenshot(page: Page): Promise<Buffer> {
-    return page.screenshot({ mask: [page.locator('input, textarea')], fullPage: true });
-  }
 
   private async failureScreenshot(page: Page, name: string): Promise<string | undefined> {
     try {
       const path = join(this.artifactsDir, `${name}.png`);
       mkdirSync(this.artifactsDir, { recursive: true });
-      writeFileSync(path, await this.maskedScreenshot(page));
+      writeFileSync(path, await maskedScreenshot(page));
       return path;
     } catch {
       return undefined;

@@ -2,14 +2,18 @@
  * Fail fast, with one clear message, when the run cannot produce verdicts: the target is
  * unreachable (DNS, refused, TLS, unavailable), the client's credentials or the API key are
  * refused, a screen selector is not valid CSS, the authorization request (redirect URI, scopes) is
- * refused, or the test user cannot log in.
+ * refused, the test user cannot log in (the message names the login step that failed), or a
+ * session saved by `npm run login` has expired.
  * A StartupError ends the run with exit code 2 instead of a wall of failing checks.
  */
 import { resourceApi } from '../api.ts';
 import { buildAuthorizationRequest } from '../authorization-request.ts';
-import { ConsentDriver, type BrowserAuthorization } from '../browser/driver.ts';
+import { BrowserFlowError, ConsentDriver, LoginError, type BrowserAuthorization } from '../browser/driver.ts';
+import { CSS_SELECTORS } from '../browser/login-page.ts';
+import { scriptSelectors } from '../browser/login-script.ts';
 import { apiKeyBasicAuth, rawClientBasicAuth } from '../client-auth.ts';
 import { SELECTOR_VARIABLES, type SuiteConfig } from '../config.ts';
+import { loginCommand } from '../config-login.ts';
 import { unreachable } from '../politeness/reachability.ts';
 import { redact } from '../secrets.ts';
 import { tokenEndpoint } from '../token-endpoint.ts';
@@ -72,20 +76,45 @@ function refusal(config: SuiteConfig, result: BrowserAuthorization): StartupErro
   return new StartupError(`The authorization server refused the authorization request: ${answer}. Check PLEO_CLIENT_ID, PLEO_REDIRECT_URI and PLEO_SCOPES.`);
 }
 
+/** The screen selectors and the login script's selectors, each under the name a message gives it. */
+function namedSelectors(config: SuiteConfig): Record<string, string> {
+  const settings = Object.fromEntries(CSS_SELECTORS.map((name) => [SELECTOR_VARIABLES[name], config.browser.selectors[name]]));
+  return { ...settings, ...scriptSelectors(config.login.script ?? []) };
+}
+
 async function checkSelectors(config: SuiteConfig, driver: ConsentDriver): Promise<void> {
-  const invalid = await driver.invalidSelectors();
+  const named = namedSelectors(config);
+  const invalid = await driver.invalidSelectors(named);
   if (invalid.length) {
-    throw new StartupError(invalid.map((name) => `${SELECTOR_VARIABLES[name]} is not a valid CSS selector: "${config.browser.selectors[name]}"`).join('; '));
+    throw new StartupError(invalid.map((name) => `${name} is not a valid CSS selector: "${named[name]}"`).join('; '));
   }
 }
 
-/** Logs the test user in once and saves the session (config.browser.sessionFile) for the checks to reuse. */
+/** A saved session (npm run login) that cannot be loaded or no longer logs in: say how to save a new one. */
+function sessionProblem(config: SuiteConfig, detail: string): StartupError {
+  const file = config.login.savedSession!;
+  const selfLogin = config.login.password || config.login.passcode || config.login.script;
+  return new StartupError(`The saved login session ${file} is no longer usable: ${detail}. Run ${loginCommand(config.login.envName)} to log in again${selfLogin ? ', or delete the file to let the run log in with the env\'s credentials' : ''}.`);
+}
+
+async function launch(config: SuiteConfig): Promise<ConsentDriver> {
+  const savedSession = config.login.savedSession;
+  if (!savedSession) return ConsentDriver.launch(config, { handleSignals: false });
+  return ConsentDriver.launch(config, { handleSignals: false, sessionFile: savedSession }).catch((error: Error) => {
+    throw sessionProblem(config, `it cannot be loaded (${error.message.split('\n')[0]})`);
+  });
+}
+
+/**
+ * Logs the test user in once (or checks that the session `npm run login` saved still logs in) and
+ * saves the session in the run's private folder (config.browser.sessionFile) for the checks to reuse.
+ */
 async function logIn(config: SuiteConfig, { progress, closeAtEnd = (close) => close }: PreflightOptions): Promise<void> {
   const sessionFile = config.browser.sessionFile;
   if (!sessionFile) throw new Error('config.browser.sessionFile is not set: the preflight has nowhere to save the login');
   let close: () => Promise<void> = async () => undefined;
   try {
-    const driver = await progress.step('browser started', () => ConsentDriver.launch(config, { handleSignals: false }));
+    const driver = await progress.step('browser started', () => launch(config));
     close = closeAtEnd(() => driver.close());
     await progress.step('screen selectors are valid CSS', () => checkSelectors(config, driver));
     let screenReached!: () => void;
@@ -95,10 +124,15 @@ async function logIn(config: SuiteConfig, { progress, closeAtEnd = (close) => cl
       if (error) throw error;
       return result;
     };
-    const flow = driver.logIn(await buildAuthorizationRequest(config), { onScreen: () => screenReached() }).then(refused);
+    const sessionOnly = Boolean(config.login.savedSession);
+    const flow = driver.logIn(await buildAuthorizationRequest(config), { onScreen: () => screenReached(), sessionOnly }).then(refused, (error: unknown) => {
+      if (sessionOnly && error instanceof BrowserFlowError) throw sessionProblem(config, error.message);
+      if (error instanceof LoginError) throw new StartupError(`The test user could not log in: ${error.message}`);
+      throw error;
+    });
     // A login or consent screen means the request (client, redirect URI, scopes) was accepted.
     await progress.step('authorization request accepted (client, redirect URI, scopes)', () => Promise.race([requestAccepted, flow]));
-    await progress.step('test user logged in', async () => {
+    await progress.step(sessionOnly ? `saved login session still valid (${config.login.savedSession})` : 'test user logged in', async () => {
       await flow;
       await driver.saveSession(sessionFile);
     });
