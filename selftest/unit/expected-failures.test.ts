@@ -30,10 +30,15 @@ describe('loadExpectedFailures', () => {
     expect(loadExpectedFailures('node-oauth', root)).toEqual({ file: 'expected-failures/node-oauth.json', entries: [] });
   });
 
-  it('the stand-in with faults or modes has none, even if a file of that name exists', () => {
+  it('the stand-in with faults has none, even if a file of that name exists', () => {
     write('local[code-reusable]', [{ check: 'TK-04', expected: 'FAILURE', reason: 'r' }]);
     expect(loadExpectedFailures('local[code-reusable]', root).entries).toEqual([]);
-    expect(loadExpectedFailures('local{login-302}', root).entries).toEqual([]);
+  });
+
+  it('the stand-in with realism modes is still the local target, with its list', () => {
+    const entries = [{ check: 'SEC-01', expected: 'SKIPPED', reason: 'loopback http' }];
+    write('local', entries);
+    expect(loadExpectedFailures('local{login-302,flaky}', root)).toEqual({ file: 'expected-failures/local.json', entries });
   });
 
   it('names the file and the entry of each problem', () => {

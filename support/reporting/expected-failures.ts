@@ -32,10 +32,11 @@ const CHECK_ID = /^[A-Z]+-\d+$/;
 
 /**
  * The expected failures of the target `label` ('local', 'node-oauth' or an env name). A missing
- * file is an empty list; the stand-in with faults or modes ('local[…]', 'local{…}') has none.
+ * file is an empty list. The stand-in with realism modes ('local{…}') is still the local target,
+ * with its list; with faults ('local[…]') it has none, so nothing can hide what a fault breaks.
  */
 export function loadExpectedFailures(label: string, rootDir: string): ExpectedFailures {
-  const file = `expected-failures/${label}.json`;
+  const file = `expected-failures/${label.replace(/^(local)\{[^}]*\}$/, '$1')}.json`;
   if (!/^[\w.-]+$/.test(label)) return { file, entries: [] };
   const path = join(rootDir, file);
   if (!existsSync(path)) return { file, entries: [] };
