@@ -36,8 +36,9 @@ const CHECK_ID = /^[A-Z]+-\d+$/;
  * with its list; with faults ('local[…]') it has none, so nothing can hide what a fault breaks.
  */
 export function loadExpectedFailures(label: string, rootDir: string): ExpectedFailures {
-  const file = `expected-failures/${label.replace(/^(local)\{[^}]*\}$/, '$1')}.json`;
-  if (!/^[\w.-]+$/.test(label)) return { file, entries: [] };
+  const name = label.replace(/^(local)\{[^}]*\}$/, '$1');
+  const file = `expected-failures/${name}.json`;
+  if (!/^[\w.-]+$/.test(name)) return { file, entries: [] };
   const path = join(rootDir, file);
   if (!existsSync(path)) return { file, entries: [] };
   let parsed: unknown;
