@@ -8,7 +8,9 @@
  *  5. the suite against the second, independent target: exactly its expected failures;
  *  6. bad input: one message and exit code 2, fast;
  *  7. an interrupted run leaves nothing behind;
- *  8. every run's artifacts scanned for secrets (and fragments of them) and personal data.
+ *  8. a target that goes down during the run ends it with exit 2;
+ *  9. npm run verify: ready on the clean stand-in, not ready under a fault;
+ * 10. every run's artifacts scanned for secrets (and fragments of them) and personal data.
  * Prints the kill matrix, writes it to reports/kill-matrix.json, exits non-zero on any miss.
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +22,8 @@ import { MODES } from '../fixtures/stand-in/modes.ts';
 import type { ChecksReport } from '../support/reporting/checks-reporter.ts';
 import { badInputCases } from '../selftest/bad-input.ts';
 import { interruptLeavesNothing } from '../selftest/interrupt.ts';
+import { robust } from '../selftest/robust.ts';
+import { verify } from '../selftest/verify.ts';
 import { runFaultMatrix } from '../selftest/fault-matrix.ts';
 import { readLedger, readPersonalData, scanForLeaks } from '../selftest/leak-scan.ts';
 import { checksInFolder } from '../support/coverage.ts';
@@ -183,7 +187,19 @@ async function main(): Promise<number> {
   console.log(`${interrupt.ok ? 'ok    ' : 'FAILED'} ${interrupt.detail}`);
   verdicts.push({ name: 'interrupted run', ok: interrupt.ok });
 
-  console.log('\n== 8. secrets and personal data in the artifacts of every run');
+  console.log('\n== 8. a target that goes down during the run: exit 2, not a wall of failures');
+  for (const result of await robust()) {
+    console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name}: ${result.detail}`);
+    verdicts.push({ name: result.name, ok: result.ok });
+  }
+
+  console.log('\n== 9. npm run verify: the registration report and its exit code');
+  for (const result of await verify()) {
+    console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name}: ${result.detail}`);
+    verdicts.push({ name: result.name, ok: result.ok });
+  }
+
+  console.log('\n== 10. secrets and personal data in the artifacts of every run');
   const allRuns = [clean, ...modes.runs, nodeOAuth];
   const leaks = [...allRuns.flatMap((r) => r.leaks.map((l) => `${r.name}: ${l}`)), ...matrixLeaks.map((l) => `fault matrix: ${l}`)];
   for (const leak of leaks) console.log(`LEAK ${leak}`);
