@@ -218,7 +218,8 @@ export class ConsentDriver {
         if (screen.kind === 'consent') {
           result.consentShown = true;
           if (options.stopAtConsent) return result;
-          if (options.screenshot) result.consentScreenshot = await maskedScreenshot(page);
+          // Evidence for a reader, not a verdict: a screenshot that times out (a loaded machine) must not fail the flow.
+          if (options.screenshot) result.consentScreenshot = await maskedScreenshot(page).catch(() => undefined);
           const [name, button] = options.decision === 'deny' ? [this.selectors.deny, screens.deny] : [this.selectors.allow, screens.allow];
           await this.actAndSettle(page, ended, async () => {
             if (!(await quickClick(page, name))) await button.click();
