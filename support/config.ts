@@ -75,9 +75,12 @@ export interface SuiteConfig {
   login: { email: string; password: string };
   apiKey?: string;
   revokedApiKey?: string;
+  /** An API key of another company (tenant), for the tenant-isolation check (AK-06). */
+  otherTenantApiKey?: string;
   secondClient?: ClientCredentials;
   encodingClient?: ClientCredentials;
-  api: { probePath: string; scopedPath: string; scopedPathScope: string };
+  /** `tenantResourcePath`: a list of the tenant's resources with ids; one is at `${path}/${id}` (AK-06). */
+  api: { probePath: string; scopedPath: string; scopedPathScope: string; tenantResourcePath: string };
   profile: Profile;
   browser: BrowserSettings;
   /** API response bodies in full in the evidence (default: their shape only). */
@@ -109,12 +112,13 @@ export class ConfigError extends Error {
   }
 }
 
-export type Feature = 'apiKey' | 'revokedApiKey' | 'introspection' | 'revocation' | 'secondClient' | 'encodingClient';
+export type Feature = 'apiKey' | 'revokedApiKey' | 'otherTenantApiKey' | 'introspection' | 'revocation' | 'secondClient' | 'encodingClient';
 
 /** The optional features of a target, and what to set to configure each. */
 export const FEATURE_VARIABLES: Record<Feature, string> = {
   apiKey: 'PLEO_API_KEY',
   revokedApiKey: 'PLEO_API_KEY_REVOKED',
+  otherTenantApiKey: 'PLEO_API_KEY_OTHER_TENANT',
   introspection: 'PLEO_INTROSPECT_PATH',
   revocation: 'PLEO_REVOCATION_PATH',
   secondClient: 'PLEO_CLIENT2_ID and PLEO_CLIENT2_SECRET',
@@ -125,6 +129,7 @@ export function configuredFeatures(config: SuiteConfig): Feature[] {
   const configured: Record<Feature, boolean> = {
     apiKey: Boolean(config.apiKey),
     revokedApiKey: Boolean(config.revokedApiKey),
+    otherTenantApiKey: Boolean(config.otherTenantApiKey),
     introspection: Boolean(config.introspectUrl),
     revocation: Boolean(config.revocationUrl),
     secondClient: Boolean(config.secondClient),
@@ -197,6 +202,7 @@ export function registerConfigSecrets(config: SuiteConfig): void {
   registerSecret(config.login.password, 'password');
   registerSecret(config.apiKey, 'api_key');
   registerSecret(config.revokedApiKey, 'api_key');
+  registerSecret(config.otherTenantApiKey, 'api_key');
   registerSecret(config.secondClient?.secret, 'client_secret');
   registerSecret(config.encodingClient?.secret, 'client_secret');
 }
@@ -337,12 +343,14 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
     login: { email: read.get('PLEO_LOGIN_EMAIL'), password: read.secret('PLEO_LOGIN_PASSWORD') },
     apiKey: read.secret('PLEO_API_KEY') || undefined,
     revokedApiKey: read.secret('PLEO_API_KEY_REVOKED') || undefined,
+    otherTenantApiKey: read.secret('PLEO_API_KEY_OTHER_TENANT') || undefined,
     secondClient: read.pair(...PAIRS[0]),
     encodingClient: read.pair(...PAIRS[1]),
     api: {
       probePath: read.get('PLEO_API_PROBE_PATH', '/v1/introspect'),
       scopedPath: read.get('PLEO_API_SCOPED_PATH', '/v2/employees'),
       scopedPathScope: read.get('PLEO_API_SCOPED_PATH_SCOPE', 'users:read'),
+      tenantResourcePath: read.get('PLEO_API_TENANT_RESOURCE_PATH', '/v2/employees').replace(/\/$/, ''),
     },
     profile: {
       rotation: read.rotation(),
@@ -385,7 +393,7 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
 export const KNOWN_VARIABLES: readonly string[] = [
   ...REQUIRED, ...PAIRS.flat(), ...Object.values(SELECTOR_VARIABLES),
   'PLEO_ISSUER', 'PLEO_AUTHORIZE_PATH', 'PLEO_TOKEN_PATH', 'PLEO_INTROSPECT_PATH', 'PLEO_REVOCATION_PATH',
-  'PLEO_API_KEY', 'PLEO_API_KEY_REVOKED', 'PLEO_API_PROBE_PATH', 'PLEO_API_SCOPED_PATH', 'PLEO_API_SCOPED_PATH_SCOPE',
+  'PLEO_API_KEY', 'PLEO_API_KEY_REVOKED', 'PLEO_API_KEY_OTHER_TENANT', 'PLEO_API_TENANT_RESOURCE_PATH', 'PLEO_API_PROBE_PATH', 'PLEO_API_SCOPED_PATH', 'PLEO_API_SCOPED_PATH_SCOPE',
   'PLEO_PROFILE_ROTATION', 'PLEO_PROFILE_REFRESH_REVOKES_ACCESS', 'PLEO_PROFILE_PRAGMA', 'PLEO_PROFILE_PKCE',
   'PLEO_PROFILE_REUSE_DETECTION', 'PLEO_PROFILE_TOKEN_REDIRECT_URI', 'PLEO_PROFILE_CODE_LIFETIME_MAX_S',
   'PLEO_PROFILE_ACCESS_TOKEN_LIFETIME_MAX_S', 'PLEO_BROWSER_PATH', 'PLEO_EVIDENCE_FULL_BODIES', 'PLEO_STRICT',
