@@ -79,6 +79,8 @@ export interface SuiteConfig {
   otherTenantApiKey?: string;
   secondClient?: ClientCredentials;
   encodingClient?: ClientCredentials;
+  /** A client for the lockout-prone checks (SEC-09), so that a lockout reaches no client other checks use. */
+  throwawayClient?: ClientCredentials;
   /** `tenantResourcePath`: a list of the tenant's resources with ids; one is at `${path}/${id}` (AK-06). */
   api: { probePath: string; scopedPath: string; scopedPathScope: string; tenantResourcePath: string };
   profile: Profile;
@@ -112,7 +114,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type Feature = 'apiKey' | 'revokedApiKey' | 'otherTenantApiKey' | 'introspection' | 'revocation' | 'secondClient' | 'encodingClient';
+export type Feature = 'apiKey' | 'revokedApiKey' | 'otherTenantApiKey' | 'introspection' | 'revocation' | 'secondClient' | 'encodingClient' | 'throwawayClient';
 
 /** The optional features of a target, and what to set to configure each. */
 export const FEATURE_VARIABLES: Record<Feature, string> = {
@@ -123,6 +125,7 @@ export const FEATURE_VARIABLES: Record<Feature, string> = {
   revocation: 'PLEO_REVOCATION_PATH',
   secondClient: 'PLEO_CLIENT2_ID and PLEO_CLIENT2_SECRET',
   encodingClient: 'PLEO_ENCODING_CLIENT_ID and PLEO_ENCODING_CLIENT_SECRET',
+  throwawayClient: 'PLEO_THROWAWAY_CLIENT_ID and PLEO_THROWAWAY_CLIENT_SECRET',
 };
 
 export function configuredFeatures(config: SuiteConfig): Feature[] {
@@ -134,6 +137,7 @@ export function configuredFeatures(config: SuiteConfig): Feature[] {
     revocation: Boolean(config.revocationUrl),
     secondClient: Boolean(config.secondClient),
     encodingClient: Boolean(config.encodingClient),
+    throwawayClient: Boolean(config.throwawayClient),
   };
   return (Object.keys(FEATURE_VARIABLES) as Feature[]).filter((feature) => configured[feature]);
 }
@@ -205,6 +209,7 @@ export function registerConfigSecrets(config: SuiteConfig): void {
   registerSecret(config.otherTenantApiKey, 'api_key');
   registerSecret(config.secondClient?.secret, 'client_secret');
   registerSecret(config.encodingClient?.secret, 'client_secret');
+  registerSecret(config.throwawayClient?.secret, 'client_secret');
 }
 
 const REQUIRED = [
@@ -215,6 +220,7 @@ const REQUIRED = [
 const PAIRS = [
   ['PLEO_CLIENT2_ID', 'PLEO_CLIENT2_SECRET'],
   ['PLEO_ENCODING_CLIENT_ID', 'PLEO_ENCODING_CLIENT_SECRET'],
+  ['PLEO_THROWAWAY_CLIENT_ID', 'PLEO_THROWAWAY_CLIENT_SECRET'],
 ] as const;
 
 /** Reads one variable after another, collecting every problem instead of stopping at the first. */
@@ -346,6 +352,7 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
     otherTenantApiKey: read.secret('PLEO_API_KEY_OTHER_TENANT') || undefined,
     secondClient: read.pair(...PAIRS[0]),
     encodingClient: read.pair(...PAIRS[1]),
+    throwawayClient: read.pair(...PAIRS[2]),
     api: {
       probePath: read.get('PLEO_API_PROBE_PATH', '/v1/introspect'),
       scopedPath: read.get('PLEO_API_SCOPED_PATH', '/v2/employees'),

@@ -1,12 +1,12 @@
 /** SEC: cross-cutting security of the authorization server and the API (RFC 6749 §10, RFC 9700). */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { check } from '../support/check.ts';
+import { check, type CheckContext } from '../support/check.ts';
 import { clientBasicAuth } from '../support/client-auth.ts';
 import { headerValue, send, TransportError, type Exchange } from '../support/http.ts';
 import { registerSecret } from '../support/secrets.ts';
 import {
-  bruteForceDefence, redirectTargetOf, reflectsMarkup, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
+  bruteForceDefence, redirectTargetOf, reflectsMarkup, retryAfterSeconds, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
 } from '../support/security-probes.ts';
 import { acceptsLegacyTls, certificateProblem, tlsEndpointOf } from '../support/tls-probe.ts';
 import { demand, describeResponse, errorOf, precondition } from '../support/verdicts.ts';
@@ -164,21 +164,45 @@ async function failedAttempts(request: () => Promise<Exchange>): Promise<Attempt
   return attempts;
 }
 
-check('SEC-09', 'repeated wrong client secrets and API keys meet a brute-force defence', { level: 'MUST', refs: ['RFC6749-2.3.1', 'RFC6749-10.10', 'RFC6585-4'] }, async (t) => {
-  // A throwaway identity: whatever the server locks or slows down, it is not the run's client or key.
-  const clientId = `conformance-${randomUUID()}`;
+/** The longest Retry-After this check waits out before it tries the right secret again. */
+const MAX_WINDOW_WAIT_S = 60;
+
+/** Client authentication alone, by the auth oracle: a random code, so that nothing is redeemed. */
+function authenticate(t: CheckContext, clientId: string, secret: string): Promise<Exchange> {
+  return send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(clientId, secret) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url'), redirect_uri: t.config.redirectUri } });
+}
+
+/** invalid_client, a 401 or a 429 mean the credentials did not get through; anything else means they did. */
+const authenticated = (exchange: Exchange) => ![401, 429].includes(exchange.response.status) && errorOf(exchange) !== 'invalid_client';
+
+check('SEC-09', 'repeated wrong client secrets and API keys meet a brute-force defence', { level: 'MUST', refs: ['RFC6749-2.3.1', 'RFC6749-10.10', 'RFC6585-4', 'RFC9110-10.2.3'] }, async (t) => {
+  // A throwaway identity: whatever the server locks or slows down, it is not a client other checks use.
+  const throwaway = t.config.throwawayClient;
+  const clientId = throwaway?.id ?? `conformance-${randomUUID()}`;
+  const provable = throwaway && authenticated(await authenticate(t, throwaway.id, throwaway.secret));
+  if (throwaway && !provable) t.info('the throwaway client\'s own credentials did not authenticate before the test: whether they work after a lockout was not tried');
   const surfaces: Array<[string, () => Promise<Exchange>]> = [
-    [`client secrets (client_id ${clientId})`, () => send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(clientId, registerSecret(randomBytes(24).toString('base64url'), 'secret')) },
-      form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url'), redirect_uri: t.config.redirectUri } })],
+    [`client secrets (client_id ${clientId})`, () => authenticate(t, clientId, registerSecret(randomBytes(24).toString('base64url'), 'secret'))],
   ];
   if (t.config.apiKey) surfaces.push(['API keys', () => t.api.probe({ apiKey: registerSecret(randomBytes(24).toString('base64url'), 'API key') })]);
   const undefended: string[] = [];
+  let window: string | undefined;
   for (const [what, request] of surfaces) {
-    const defence = bruteForceDefence(await failedAttempts(request));
+    const attempts = await failedAttempts(request);
+    const defence = bruteForceDefence(attempts);
     if (defence.kind === 'none') undefended.push(what);
     else if (defence.kind === 'rate-limited') t.info(`${what}: HTTP 429 after ${defence.after} failures${defence.retryAfter ? `, Retry-After: ${defence.retryAfter}` : ', without Retry-After (RFC 6585 §4 MAY)'}`);
     else if (defence.kind === 'locked-out') t.info(`${what}: the answer changed to ${defence.answer} after ${defence.after} failures (a lockout)`);
     else t.info(`${what}: answers slowed from ${Math.round(defence.firstMs)} ms to ${Math.round(defence.lastMs)} ms (backoff)`);
+    if (what.startsWith('client') && defence.kind !== 'none') window = attempts.findLast((a) => a.retryAfter)?.retryAfter ?? '';
   }
   if (undefended.length) t.review(`${BRUTE_FORCE_ATTEMPTS} wrong ${undefended.join(' and ')} in a row met no 429, lockout or backoff: judge whether the secrets' strength alone protects them (RFC 6749 §2.3.1 "MUST protect")`);
+  if (window === undefined) return;
+  if (!throwaway) return t.info('PLEO_THROWAWAY_CLIENT_ID and PLEO_THROWAWAY_CLIENT_SECRET are not set: whether the right secret works after the window was not tried');
+  if (!provable) return;
+  const waitS = retryAfterSeconds(window);
+  if (waitS === undefined || waitS > MAX_WINDOW_WAIT_S) return t.info(`the defence announced ${window ? `Retry-After: ${window}` : 'no Retry-After'}: whether the right secret works after the window was not tried (this check waits at most ${MAX_WINDOW_WAIT_S} s)`);
+  await sleep((waitS + 1) * 1000);
+  const after = await authenticate(t, throwaway.id, throwaway.secret);
+  demand(authenticated(after), `once the announced window (Retry-After: ${window}) has passed, the right client secret must authenticate again: a defence that never lifts locks the client out (RFC 6749 §2.3.1; RFC 9110 §10.2.3)`, 'client authentication passes (anything but 401, 429 or invalid_client)', describeResponse(after));
 });
