@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { DEFAULT_SCREEN_SELECTORS } from './browser/login-page.ts';
 import { BrowserNotFoundError, resolveBrowser } from './browser/resolve.ts';
+import { extraCaSpki } from './extra-ca.ts';
 import { registerSecret } from './secrets.ts';
 
 export type Rotation = { policy: 'strict' } | { policy: 'none' } | { policy: 'grace'; seconds: number };
@@ -51,6 +52,8 @@ export interface BrowserSettings {
   /** Where failure screenshots go. */
   artifactsDir: string;
   selectors: ScreenSelectorSettings;
+  /** Keys (SPKI SHA-256, base64) of the certificates in NODE_EXTRA_CA_CERTS, which the browser accepts as Node does. */
+  trustedKeys?: string[];
 }
 
 export interface ClientCredentials {
@@ -389,6 +392,9 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
     runDestructive: settings.runDestructive,
     httpTimeoutMs: read.positiveInteger('PLEO_HTTP_TIMEOUT_MS', 10_000, 'milliseconds'),
   };
+  const extraCa = extraCaSpki(env.NODE_EXTRA_CA_CERTS);
+  if (extraCa.problem) read.problems.push(extraCa.problem);
+  if (extraCa.hashes.length) config.browser.trustedKeys = extraCa.hashes;
   // The browser last: finding Playwright's own takes a while, and a bad setting must end the run at once.
   if (read.problems.length === 0) config.browser.executablePath = read.browserPath();
   if (read.problems.length > 0) throw new ConfigError(read.problems);

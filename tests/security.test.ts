@@ -1,6 +1,7 @@
 /** SEC: cross-cutting security of the authorization server and the API (RFC 6749 §10, RFC 9700). */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { buildAuthorizationRequest } from '../support/authorization-request.ts';
 import { check, type CheckContext } from '../support/check.ts';
 import { clientBasicAuth } from '../support/client-auth.ts';
 import { headerValue, send, TransportError, type Exchange } from '../support/http.ts';
@@ -35,13 +36,20 @@ check('SEC-01', 'every endpoint is served over TLS 1.2 or newer', { level: 'MUST
     const problem = await certificateProblem(endpoint);
     demand(!problem, `${origin} must present a certificate that verifies for its name (RFC 6749 §1.6)`, 'a trusted chain', problem);
   }
-  const plainToken = new URL(t.config.tokenUrl);
-  plainToken.protocol = 'http:';
-  const overHttp = await send({ url: plainToken.href, headers: { authorization: clientBasicAuth(randomUUID(), registerSecret(randomBytes(24).toString('base64url'), 'secret')) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url') } })
-    .catch((error: unknown) => (error instanceof TransportError ? undefined : Promise.reject(error)));
-  demand(!overHttp || overHttp.response.status >= 300, 'a token request over plain HTTP must not be processed (RFC 6749 §3.2)', 'no answer, a redirect or a refusal', overHttp && describeResponse(overHttp));
-  const page = await send({ url: t.config.authorizeUrl, headers: { accept: 'text/html' } });
-  t.should(headerValue(page.response, 'strict-transport-security'), 'the authorization server\'s pages should carry HSTS (RFC 6797 §7.1; RFC 9700 §4)', 'a Strict-Transport-Security header', '(absent)');
+  const overHttp = (url: string, request: Omit<Parameters<typeof send>[0], 'url'>) => {
+    const plain = new URL(url);
+    plain.protocol = 'http:';
+    return send({ ...request, url: plain.href }).catch((error: unknown) => (error instanceof TransportError ? undefined : Promise.reject(error)));
+  };
+  // Processed = answered in full (2xx), or sent on within plain http; a redirect to https is the right answer.
+  const processed = (exchange: Exchange | undefined) => exchange !== undefined && (exchange.response.status < 300 || (exchange.response.status < 400 && !redirectTargetOf(exchange)?.startsWith('https:')));
+  const token = await overHttp(t.config.tokenUrl, { headers: { authorization: clientBasicAuth(randomUUID(), registerSecret(randomBytes(24).toString('base64url'), 'secret')) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url') } });
+  demand(!processed(token), 'a token request over plain HTTP must not be processed (RFC 6749 §3.2)', 'no answer, a redirect to https or a refusal', token && describeResponse(token));
+  // A valid request, so that a server that serves http answers it with its login page (or a redirect to it).
+  const page = await overHttp((await buildAuthorizationRequest(t.config)).url, { headers: { accept: 'text/html' } });
+  demand(!processed(page), 'the authorization endpoint must not be served over plain HTTP (RFC 6749 §3.1)', 'no answer, a redirect to https or a refusal', page && describeResponse(page));
+  const secure = await send({ url: t.config.authorizeUrl, headers: { accept: 'text/html' } });
+  t.should(headerValue(secure.response, 'strict-transport-security'), 'the authorization server\'s pages should carry HSTS (RFC 6797 §7.1; RFC 9700 §4)', 'a Strict-Transport-Security header', '(absent)');
 });
 
 check('SEC-02', 'codes and tokens are unguessable', { level: 'MUST', refs: ['RFC6749-10.10', 'RFC6749-10.5', 'RFC6749-A'] }, async (t) => {

@@ -101,6 +101,9 @@ function hostResolverRules(config: SuiteConfig): string[] {
   return [`--host-resolver-rules=MAP ${host} ~NOTFOUND`];
 }
 
+/** The certificates Node trusts through NODE_EXTRA_CA_CERTS, trusted by their keys in Chromium too. */
+const certificateTrust = (config: SuiteConfig) => (config.browser.trustedKeys?.length ? [`--ignore-certificate-errors-spki-list=${config.browser.trustedKeys.join(',')}`] : []);
+
 export class ConsentDriver {
   private readonly selectors: ScreenSelectors;
   private readonly timeout = playwrightConfig.use.navigationTimeout;
@@ -127,7 +130,7 @@ export class ConsentDriver {
       ...launchOptions,
       executablePath: config.browser.executablePath,
       headless: !config.browser.headed,
-      args: [...launchOptions.args, ...hostResolverRules(config)],
+      args: [...launchOptions.args, ...hostResolverRules(config), ...certificateTrust(config)],
       handleSIGINT: handleSignals,
       handleSIGTERM: handleSignals,
       handleSIGHUP: handleSignals,
