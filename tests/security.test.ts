@@ -1,5 +1,6 @@
 /** SEC: cross-cutting security of the authorization server and the API (RFC 6749 §10, RFC 9700). */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildAuthorizationRequest } from '../support/authorization-request.ts';
 import { check, type CheckContext } from '../support/check.ts';
@@ -9,6 +10,7 @@ import { registerSecret } from '../support/secrets.ts';
 import {
   bruteForceDefence, redirectTargetOf, reflectsMarkup, retryAfterSeconds, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
 } from '../support/security-probes.ts';
+import { loginFlow } from '../support/target.ts';
 import { acceptsLegacyTls, certificateProblem, tlsEndpointOf } from '../support/tls-probe.ts';
 import { demand, describeResponse, errorOf, precondition } from '../support/verdicts.ts';
 
@@ -135,6 +137,39 @@ check('SEC-05', 'the implicit and password grants are off', { level: 'MUST', ref
 
   const clientCredentials = await send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(t.config.clientId, t.config.clientSecret) }, form: { grant_type: 'client_credentials' } });
   t.info(`grant_type=client_credentials: ${clientCredentials.response.status === 200 ? 'enabled for this client (fine if intended)' : `refused (${errorOf(clientCredentials) ?? `HTTP ${clientCredentials.response.status}`})`}`);
+});
+
+/**
+ * The site of a host, roughly its registrable domain: the last two labels (an IP address is its own
+ * site). Without the public-suffix list a.co.uk and b.co.uk look alike, which can only miss a finding.
+ */
+const siteOf = (url: string) => {
+  const host = new URL(url).hostname;
+  return isIP(host.replace(/^\[|\]$/g, '')) ? host : host.split('.').slice(-2).join('.');
+};
+/** Whether a URL holds a value, as it is or percent-encoded inside another URL. */
+const urlHolds = (url: string, value: string) => url.includes(value) || url.includes(encodeURIComponent(value));
+
+check('SEC-06', 'the browser leg loads nothing from third parties and shows no code or token in other URLs', { level: 'SHOULD', refs: ['RFC9700-4.2.4', 'RFC9700-4.3'] }, async (t) => {
+  const { flow, tokens } = await t.shared();
+  const flows = [flow, await loginFlow()];
+  const asSites = new Set([t.config.authUrl, t.config.authorizeUrl, t.config.issuer].map(siteOf));
+  const clientOrigin = new URL(flow.request.redirectUri).origin;
+  const requests = flows.flatMap((f) => f.requests);
+  const fromAs = requests.filter((r) => !r.navigation && /^https?:/.test(r.documentUrl) && asSites.has(siteOf(r.documentUrl)));
+  const thirdParty = [...new Set(fromAs.filter((r) => /^https?:/.test(r.url) && !asSites.has(siteOf(r.url))).map((r) => `${r.resourceType} from ${new URL(r.url).origin}`))];
+  t.should(!thirdParty.length, 'the authorization server\'s pages should load no third-party resources: they would see the pages\' URLs in Referer (RFC 9700 §4.2.4)', 'only the authorization server\'s own origins', thirdParty);
+
+  const secrets: Array<[string, string | undefined]> = [['the code', flow.outcome?.code], ['the access token', tokens?.accessToken], ['the refresh token', tokens?.refreshToken]];
+  // The authorization response itself carries the code by design; any other URL that does leaks it.
+  const elsewhere = requests.filter((r) => !(r.navigation && new URL(r.url).origin === clientOrigin));
+  const leaks = secrets.flatMap(([what, value]) => (value ? elsewhere.filter((r) => urlHolds(r.url, value)).map((r) => `${what} in ${r.method} ${new URL(r.url).origin}${new URL(r.url).pathname}`) : []));
+  t.should(!leaks.length, 'no code or token should appear in any URL of the flow but the redirect to the client: URLs end up in history, logs and Referer (RFC 9700 §4.2, §4.3)', 'none', leaks);
+
+  const pages = flows.flatMap((f) => f.pages.map((page) => ({ ...page, header: f.documents.find((d) => d.url === page.url)?.headers['referrer-policy'] })))
+    .filter((page) => asSites.has(siteOf(page.url)));
+  const policies = pages.map((page) => `${new URL(page.url).pathname.replace(/\/[\w-]{16,}/g, '/…')}: ${page.header ? `Referrer-Policy: ${page.header}` : page.metaReferrer ? `<meta name="referrer" content="${page.metaReferrer}">` : 'none'}`);
+  t.info(`referrer policy of the authorization server's pages (RFC 9700 §4.2.4): ${policies.length ? [...new Set(policies)].join('; ') : 'no page was seen'}`);
 });
 
 const MARKUP = '"><script>alert(1)</script>';

@@ -16,6 +16,7 @@ import type { SuiteConfig } from '../config.ts';
 import { redact, redactedExcerpt } from '../secrets.ts';
 import { invalidCssSelectors, nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type Screen, type ScreenSelectors } from './login-page.ts';
 import { RedirectTrap } from './redirect-trap.ts';
+import { RequestLog, type LoggedPage, type LoggedRequest } from './request-log.ts';
 
 const MAX_SCREENS = 8;
 
@@ -80,6 +81,10 @@ export interface BrowserAuthorization {
   consentScreenshot?: Buffer;
   /** The main-frame document responses, in order. */
   documents: DocumentResponse[];
+  /** Every request of the flow, subresources included, in order (SEC-06). */
+  requests: LoggedRequest[];
+  /** The HTML pages shown, with their <meta name="referrer"> (SEC-06). */
+  pages: LoggedPage[];
 }
 
 /** The browser leg could not complete: a setup or target problem, not a verdict. */
@@ -170,8 +175,9 @@ export class ConsentDriver {
       }
     };
     page.on('response', onResponse);
+    const log = new RequestLog(page);
     const screens = screenLocators(page, this.selectors);
-    const result: BrowserAuthorization = { consentShown: false, documents };
+    const result: BrowserAuthorization = { consentShown: false, documents, requests: log.requests, pages: log.pages };
     let credentialsSubmitted = false;
     try {
       // Waiting for the document first spares the locators their polling back-off.
@@ -208,6 +214,7 @@ export class ConsentDriver {
     } finally {
       trap.disarm();
       page.off('response', onResponse);
+      await log.detach();
     }
   }
 
