@@ -10,7 +10,10 @@ import { registerSecret } from '../support/secrets.ts';
 import {
   bruteForceDefence, redirectTargetOf, reflectsMarkup, retryAfterSeconds, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
 } from '../support/security-probes.ts';
-import { loginFlow } from '../support/target.ts';
+import type { APIRequestContext } from 'playwright';
+import type { FormField, SubmittedForm } from '../support/browser/consent-form.ts';
+import { recordEvidence } from '../support/evidence.ts';
+import { browserDriver, loginFlow } from '../support/target.ts';
 import { acceptsLegacyTls, certificateProblem, tlsEndpointOf } from '../support/tls-probe.ts';
 import { demand, describeResponse, errorOf, precondition } from '../support/verdicts.ts';
 
@@ -170,6 +173,60 @@ check('SEC-06', 'the browser leg loads nothing from third parties and shows no c
     .filter((page) => asSites.has(siteOf(page.url)));
   const policies = pages.map((page) => `${new URL(page.url).pathname.replace(/\/[\w-]{16,}/g, '/…')}: ${page.header ? `Referrer-Policy: ${page.header}` : page.metaReferrer ? `<meta name="referrer" content="${page.metaReferrer}">` : 'none'}`);
   t.info(`referrer policy of the authorization server's pages (RFC 9700 §4.2.4): ${policies.length ? [...new Set(policies)].join('; ') : 'no page was seen'}`);
+});
+
+/** Redirects followed by hand, so that the one to the client is seen and not followed. */
+const MAX_HOPS = 10;
+
+/** Submits a form (or a variant of it) in a browser context; the code the redirects end with, if any. */
+async function submitForCode(http: APIRequestContext, form: SubmittedForm, fields: FormField[], redirectUri: string, timeout: number): Promise<{ code?: string; trail: string[] }> {
+  const data = new URLSearchParams(fields.map(({ name, value }) => [name, value])).toString();
+  let response = form.method === 'get'
+    ? await http.get(`${form.action}${form.action.includes('?') ? '&' : '?'}${data}`, { maxRedirects: 0, timeout })
+    : await http.post(form.action, { data, headers: { 'content-type': 'application/x-www-form-urlencoded' }, maxRedirects: 0, timeout });
+  const trail = [`${form.method.toUpperCase()} ${form.action} → ${response.status()}`];
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const location = response.headers().location;
+    if (response.status() < 300 || response.status() >= 400 || !location) break;
+    const next = new URL(location, response.url());
+    if (next.href.startsWith(redirectUri)) {
+      const code = registerSecret(next.searchParams.get('code') ?? undefined, 'code');
+      return { code, trail: [...trail, `→ the client${code ? ' with a code' : next.searchParams.has('error') ? ` with error=${next.searchParams.get('error')}` : ''}`] };
+    }
+    response = await http.get(next.href, { maxRedirects: 0, timeout });
+    trail.push(`GET ${next.origin}${next.pathname} → ${response.status()}`);
+  }
+  return { trail };
+}
+
+check('SEC-07', 'a forged consent (another browser, no anti-CSRF value, a GET) issues no code', { level: 'MUST', refs: ['RFC6749-10.12', 'RFC9700-4.7'] }, async (t) => {
+  // prompt=consent: a server that remembers consent shows the screen again.
+  const flow = await t.authorize({ stopAtConsent: true, params: { prompt: 'consent' } });
+  precondition(flow.consentShown, 'no consent screen was shown, so there is no consent form to forge');
+  const driver = await browserDriver();
+  const form = await driver.consentForm();
+  precondition(form, 'the consent screen has no HTML form with an Allow button (a script-driven screen?): nothing to replay');
+  const visible = form.fields.filter((field) => !field.hidden);
+  const other = await driver.withoutSession();
+  const timeout = t.config.httpTimeoutMs;
+  try {
+    const forgeries: Array<[string, APIRequestContext, SubmittedForm, FormField[]]> = [
+      ['the consent form replayed from another browser (without the user\'s cookies)', other.http, form, form.fields],
+      ['the consent form without its hidden (anti-CSRF) fields', driver.http, form, visible],
+      ['a GET of the consent form\'s action that approves, without its hidden fields', driver.http, { ...form, method: 'get' }, visible],
+    ];
+    for (const [what, http, variant, fields] of forgeries) {
+      const { code, trail } = await submitForCode(http, variant, fields, flow.request.redirectUri, timeout);
+      recordEvidence({ title: `browser context: ${what}`, text: trail.join('\n') });
+      demand(!code, `${what} must be refused: consent is bound to the user's browser and an anti-CSRF value (RFC 6749 §10.12)`, 'no code issued', trail.join(', '));
+    }
+    // The same form, unchanged and from its own browser: proves the forgeries were refused for what they lacked.
+    const genuine = await submitForCode(driver.http, form, form.fields, flow.request.redirectUri, timeout);
+    recordEvidence({ title: 'browser context: the consent form as the page submits it', text: genuine.trail.join('\n') });
+    precondition(genuine.code, `the consent form, submitted unchanged from the user's browser, issued no code either (${genuine.trail.join(', ')}): the refusals prove nothing (a script-driven form, or a server that ends the interaction after a bad attempt)`);
+  } finally {
+    await other.close();
+  }
 });
 
 const MARKUP = '"><script>alert(1)</script>';

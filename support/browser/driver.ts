@@ -9,12 +9,13 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page, type Response } from 'playwright';
 import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
 import { redact, redactedExcerpt } from '../secrets.ts';
 import { invalidCssSelectors, nextScreen, quickClick, quickScreen, screenLocators, screenSelectors, type Screen, type ScreenSelectors } from './login-page.ts';
+import { readConsentForm, type SubmittedForm } from './consent-form.ts';
 import { RedirectTrap } from './redirect-trap.ts';
 import { RequestLog, type LoggedPage, type LoggedRequest } from './request-log.ts';
 
@@ -237,6 +238,17 @@ export class ConsentDriver {
 
   async close(): Promise<void> {
     await (this.ownsBrowser ? this.browser.close() : this.context.close()).catch(() => undefined);
+  }
+
+  /** The consent form the last flow stopped at (stopAtConsent), as its Allow button submits it (SEC-07). */
+  async consentForm(): Promise<SubmittedForm | undefined> {
+    const tab = await this.tab;
+    return tab && readConsentForm(tab.page, this.config.browser.selectors.allow);
+  }
+
+  /** HTTP requests that carry this driver's cookies, as its pages would send them (SEC-07). */
+  get http(): APIRequestContext {
+    return this.context.request;
   }
 
   /** A driver in the same browser with no login session: its flows show the login form. */
