@@ -10,8 +10,8 @@ import { registerSecret } from '../support/secrets.ts';
 import {
   bruteForceDefence, redirectTargetOf, reflectsMarkup, retryAfterSeconds, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
 } from '../support/security-probes.ts';
-import type { APIRequestContext } from 'playwright';
-import type { FormField, SubmittedForm } from '../support/browser/consent-form.ts';
+import type { APIRequestContext, APIResponse } from 'playwright';
+import { loginFormOf, type FormField, type SubmittedForm } from '../support/browser/consent-form.ts';
 import { recordEvidence } from '../support/evidence.ts';
 import { browserDriver, loginFlow } from '../support/target.ts';
 import { acceptsLegacyTls, certificateProblem, tlsEndpointOf } from '../support/tls-probe.ts';
@@ -178,8 +178,16 @@ check('SEC-06', 'the browser leg loads nothing from third parties and shows no c
 /** Redirects followed by hand, so that the one to the client is seen and not followed. */
 const MAX_HOPS = 10;
 
-/** Submits a form (or a variant of it) in a browser context; the code the redirects end with, if any. */
-async function submitForCode(http: APIRequestContext, form: SubmittedForm, fields: FormField[], redirectUri: string, timeout: number): Promise<{ code?: string; trail: string[] }> {
+interface Submission {
+  /** The code the redirects ended with at the client, if any. */
+  code?: string;
+  /** The last answer when the redirects did not reach the client. */
+  final?: APIResponse;
+  trail: string[];
+}
+
+/** Submits a form (or a variant of it) in a browser context, and follows the redirects up to the client. */
+async function submit(http: APIRequestContext, form: SubmittedForm, fields: FormField[], redirectUri: string, timeout: number): Promise<Submission> {
   const data = new URLSearchParams(fields.map(({ name, value }) => [name, value])).toString();
   let response = form.method === 'get'
     ? await http.get(`${form.action}${form.action.includes('?') ? '&' : '?'}${data}`, { maxRedirects: 0, timeout })
@@ -196,10 +204,31 @@ async function submitForCode(http: APIRequestContext, form: SubmittedForm, field
     response = await http.get(next.href, { maxRedirects: 0, timeout });
     trail.push(`GET ${next.origin}${next.pathname} → ${response.status()}`);
   }
-  return { trail };
+  return { final: response, trail };
 }
 
-check('SEC-07', 'a forged consent (another browser, no anti-CSRF value, a GET) issues no code', { level: 'MUST', refs: ['RFC6749-10.12', 'RFC9700-4.7'] }, async (t) => {
+/** Past the login: a code, or a page that asks for no password any more (the consent screen). */
+async function loggedIn({ code, final }: Submission): Promise<boolean> {
+  if (code) return true;
+  if (!final || final.status() !== 200) return false;
+  return !/type\s*=\s*["']?password/i.test(await final.text());
+}
+
+/** Login CSRF: the login form without its hidden fields must not log in (a forged login into the attacker's account). */
+async function probeLoginForm(t: CheckContext, http: APIRequestContext, timeout: number): Promise<void> {
+  const request = await buildAuthorizationRequest(t.config);
+  const page = await http.get(request.url, { timeout });
+  const form = page.ok() ? loginFormOf(await page.text(), page.url(), t.config.login) : undefined;
+  if (!form?.fields.some((f) => f.hidden)) return t.info(`no HTML login form with hidden fields was found without a browser (HTTP ${page.status()}; a script-driven screen?): login CSRF was not probed`);
+  const forged = await submit(http, form, form.fields.filter((field) => !field.hidden), request.redirectUri, timeout);
+  recordEvidence({ title: 'browser context: the login form without its hidden (anti-CSRF) fields', text: forged.trail.join('\n') });
+  demand(!(await loggedIn(forged)), 'the login form without its hidden (anti-CSRF) fields must not log in: a forged login puts the user in another account (RFC 6749 §10.12)', 'the login refused', forged.trail.join(', '));
+  const genuine = await submit(http, form, form.fields, request.redirectUri, timeout);
+  recordEvidence({ title: 'browser context: the login form as the page submits it', text: genuine.trail.join('\n') });
+  if (!(await loggedIn(genuine))) t.info(`the login form, submitted unchanged without a browser, did not log in either (${genuine.trail.join(', ')}): the refusal of the forged login proves little`);
+}
+
+check('SEC-07', 'a forged login or consent (another browser, no anti-CSRF value, a GET) gets no further', { level: 'MUST', refs: ['RFC6749-10.12', 'RFC9700-4.7'] }, async (t) => {
   // prompt=consent: a server that remembers consent shows the screen again.
   const flow = await t.authorize({ stopAtConsent: true, params: { prompt: 'consent' } });
   precondition(flow.consentShown, 'no consent screen was shown, so there is no consent form to forge');
@@ -207,25 +236,27 @@ check('SEC-07', 'a forged consent (another browser, no anti-CSRF value, a GET) i
   const form = await driver.consentForm();
   precondition(form, 'the consent screen has no HTML form with an Allow button (a script-driven screen?): nothing to replay');
   const visible = form.fields.filter((field) => !field.hidden);
-  const other = await driver.withoutSession();
+  // Two new browser contexts: one forges a login, the other replays the consent without the user's cookies.
+  const [loginBrowser, other] = await Promise.all([driver.withoutSession(), driver.withoutSession()]);
   const timeout = t.config.httpTimeoutMs;
   try {
+    await probeLoginForm(t, loginBrowser.http, timeout);
     const forgeries: Array<[string, APIRequestContext, SubmittedForm, FormField[]]> = [
       ['the consent form replayed from another browser (without the user\'s cookies)', other.http, form, form.fields],
       ['the consent form without its hidden (anti-CSRF) fields', driver.http, form, visible],
       ['a GET of the consent form\'s action that approves, without its hidden fields', driver.http, { ...form, method: 'get' }, visible],
     ];
     for (const [what, http, variant, fields] of forgeries) {
-      const { code, trail } = await submitForCode(http, variant, fields, flow.request.redirectUri, timeout);
+      const { code, trail } = await submit(http, variant, fields, flow.request.redirectUri, timeout);
       recordEvidence({ title: `browser context: ${what}`, text: trail.join('\n') });
       demand(!code, `${what} must be refused: consent is bound to the user's browser and an anti-CSRF value (RFC 6749 §10.12)`, 'no code issued', trail.join(', '));
     }
     // The same form, unchanged and from its own browser: proves the forgeries were refused for what they lacked.
-    const genuine = await submitForCode(driver.http, form, form.fields, flow.request.redirectUri, timeout);
+    const genuine = await submit(driver.http, form, form.fields, flow.request.redirectUri, timeout);
     recordEvidence({ title: 'browser context: the consent form as the page submits it', text: genuine.trail.join('\n') });
     precondition(genuine.code, `the consent form, submitted unchanged from the user's browser, issued no code either (${genuine.trail.join(', ')}): the refusals prove nothing (a script-driven form, or a server that ends the interaction after a bad attempt)`);
   } finally {
-    await other.close();
+    await Promise.all([loginBrowser.close(), other.close()]);
   }
 });
 
