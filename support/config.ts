@@ -11,6 +11,7 @@ import { parse } from 'dotenv';
 import { DEFAULT_SCREEN_SELECTORS } from './browser/login-page.ts';
 import { BrowserNotFoundError, resolveBrowser } from './browser/resolve.ts';
 import { LOGIN_VARIABLES, readLoginSettings, registerLoginSecrets, type LoginSettings, type SavedSession } from './config-login.ts';
+import { extraCaSpki } from './extra-ca.ts';
 import { registerSecret } from './secrets.ts';
 
 export type Rotation = { policy: 'strict' } | { policy: 'none' } | { policy: 'grace'; seconds: number };
@@ -57,6 +58,8 @@ export interface BrowserSettings {
   selectors: ScreenSelectorSettings;
   /** A running browser to connect to instead of launching one (the self-test's fault matrix shares one). */
   wsEndpoint?: string;
+  /** Keys (SPKI SHA-256, base64) of the certificates in NODE_EXTRA_CA_CERTS, which the browser accepts as Node does. */
+  trustedKeys?: string[];
 }
 
 export interface ClientCredentials {
@@ -81,9 +84,14 @@ export interface SuiteConfig {
   login: LoginSettings;
   apiKey?: string;
   revokedApiKey?: string;
+  /** An API key of another company (tenant), for the tenant-isolation check (AK-06). */
+  otherTenantApiKey?: string;
   secondClient?: ClientCredentials;
   encodingClient?: ClientCredentials;
-  api: { probePath: string; scopedPath: string; scopedPathScope: string };
+  /** A client for the lockout-prone checks (SEC-09), so that a lockout reaches no client other checks use. */
+  throwawayClient?: ClientCredentials;
+  /** `tenantResourcePath`: a list of the tenant's resources with ids; one is at `${path}/${id}` (AK-06). */
+  api: { probePath: string; scopedPath: string; scopedPathScope: string; tenantResourcePath: string };
   profile: Profile;
   browser: BrowserSettings;
   /** API response bodies in full in the evidence (default: their shape only). */
@@ -128,26 +136,30 @@ export class ConfigError extends Error {
   }
 }
 
-export type Feature = 'apiKey' | 'revokedApiKey' | 'introspection' | 'revocation' | 'secondClient' | 'encodingClient';
+export type Feature = 'apiKey' | 'revokedApiKey' | 'otherTenantApiKey' | 'introspection' | 'revocation' | 'secondClient' | 'encodingClient' | 'throwawayClient';
 
 /** The optional features of a target, and what to set to configure each. */
 export const FEATURE_VARIABLES: Record<Feature, string> = {
   apiKey: 'PLEO_API_KEY',
   revokedApiKey: 'PLEO_API_KEY_REVOKED',
+  otherTenantApiKey: 'PLEO_API_KEY_OTHER_TENANT',
   introspection: 'PLEO_INTROSPECT_PATH',
   revocation: 'PLEO_REVOCATION_PATH',
   secondClient: 'PLEO_CLIENT2_ID and PLEO_CLIENT2_SECRET',
   encodingClient: 'PLEO_ENCODING_CLIENT_ID and PLEO_ENCODING_CLIENT_SECRET',
+  throwawayClient: 'PLEO_THROWAWAY_CLIENT_ID and PLEO_THROWAWAY_CLIENT_SECRET',
 };
 
 export function configuredFeatures(config: SuiteConfig): Feature[] {
   const configured: Record<Feature, boolean> = {
     apiKey: Boolean(config.apiKey),
     revokedApiKey: Boolean(config.revokedApiKey),
+    otherTenantApiKey: Boolean(config.otherTenantApiKey),
     introspection: Boolean(config.introspectUrl),
     revocation: Boolean(config.revocationUrl),
     secondClient: Boolean(config.secondClient),
     encodingClient: Boolean(config.encodingClient),
+    throwawayClient: Boolean(config.throwawayClient),
   };
   return (Object.keys(FEATURE_VARIABLES) as Feature[]).filter((feature) => configured[feature]);
 }
@@ -218,8 +230,10 @@ export function registerConfigSecrets(config: SuiteConfig): void {
   registerLoginSecrets(config.login);
   registerSecret(config.apiKey, 'api_key');
   registerSecret(config.revokedApiKey, 'api_key');
+  registerSecret(config.otherTenantApiKey, 'api_key');
   registerSecret(config.secondClient?.secret, 'client_secret');
   registerSecret(config.encodingClient?.secret, 'client_secret');
+  registerSecret(config.throwawayClient?.secret, 'client_secret');
 }
 
 const REQUIRED = [
@@ -230,6 +244,7 @@ const REQUIRED = [
 const PAIRS = [
   ['PLEO_CLIENT2_ID', 'PLEO_CLIENT2_SECRET'],
   ['PLEO_ENCODING_CLIENT_ID', 'PLEO_ENCODING_CLIENT_SECRET'],
+  ['PLEO_THROWAWAY_CLIENT_ID', 'PLEO_THROWAWAY_CLIENT_SECRET'],
 ] as const;
 
 /** Reads one variable after another, collecting every problem instead of stopping at the first. */
@@ -358,12 +373,15 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
     login: readLoginSettings((name) => read.get(name), (name) => read.secret(name), read.problems, settings.savedSession),
     apiKey: read.secret('PLEO_API_KEY') || undefined,
     revokedApiKey: read.secret('PLEO_API_KEY_REVOKED') || undefined,
+    otherTenantApiKey: read.secret('PLEO_API_KEY_OTHER_TENANT') || undefined,
     secondClient: read.pair(...PAIRS[0]),
     encodingClient: read.pair(...PAIRS[1]),
+    throwawayClient: read.pair(...PAIRS[2]),
     api: {
       probePath: read.get('PLEO_API_PROBE_PATH', '/v1/introspect'),
       scopedPath: read.get('PLEO_API_SCOPED_PATH', '/v2/employees'),
       scopedPathScope: read.get('PLEO_API_SCOPED_PATH_SCOPE', 'users:read'),
+      tenantResourcePath: read.get('PLEO_API_TENANT_RESOURCE_PATH', '/v2/employees').replace(/\/$/, ''),
     },
     profile: {
       rotation: read.rotation(),
@@ -402,6 +420,9 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
       failedAuthSpent: 0,
     },
   };
+  const extraCa = extraCaSpki(env.NODE_EXTRA_CA_CERTS);
+  if (extraCa.problem) read.problems.push(extraCa.problem);
+  if (extraCa.hashes.length) config.browser.trustedKeys = extraCa.hashes;
   // The browser last: finding Playwright's own takes a while, and a bad setting must end the run at once.
   if (read.problems.length === 0) config.browser.executablePath = read.browserPath();
   if (read.problems.length > 0) throw new ConfigError(read.problems);
@@ -413,7 +434,7 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
 export const KNOWN_VARIABLES: readonly string[] = [
   ...REQUIRED, ...PAIRS.flat(), ...Object.values(SELECTOR_VARIABLES), 'PLEO_LOGIN_PASSWORD', ...LOGIN_VARIABLES,
   'PLEO_ISSUER', 'PLEO_AUTHORIZE_PATH', 'PLEO_TOKEN_PATH', 'PLEO_INTROSPECT_PATH', 'PLEO_REVOCATION_PATH',
-  'PLEO_API_KEY', 'PLEO_API_KEY_REVOKED', 'PLEO_API_PROBE_PATH', 'PLEO_API_SCOPED_PATH', 'PLEO_API_SCOPED_PATH_SCOPE',
+  'PLEO_API_KEY', 'PLEO_API_KEY_REVOKED', 'PLEO_API_KEY_OTHER_TENANT', 'PLEO_API_TENANT_RESOURCE_PATH', 'PLEO_API_PROBE_PATH', 'PLEO_API_SCOPED_PATH', 'PLEO_API_SCOPED_PATH_SCOPE',
   'PLEO_PROFILE_ROTATION', 'PLEO_PROFILE_REFRESH_REVOKES_ACCESS', 'PLEO_PROFILE_PRAGMA', 'PLEO_PROFILE_PKCE',
   'PLEO_PROFILE_REUSE_DETECTION', 'PLEO_PROFILE_TOKEN_REDIRECT_URI', 'PLEO_PROFILE_CODE_LIFETIME_MAX_S',
   'PLEO_PROFILE_ACCESS_TOKEN_LIFETIME_MAX_S', 'PLEO_BROWSER_PATH', 'PLEO_EVIDENCE_FULL_BODIES', 'PLEO_STRICT',

@@ -74,6 +74,14 @@ export function bruteForceDefence(attempts: Attempt[]): BruteForceDefence {
   return { kind: 'none' };
 }
 
+/** The seconds a Retry-After value asks to wait (RFC 9110 §10.2.3: delay-seconds or an HTTP-date); undefined if it is neither. */
+export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
 /** Where a response sends the browser, if it redirects: its Location, or an HTML meta refresh. */
 export function redirectTargetOf(exchange: Exchange): string | undefined {
   const { status, text } = exchange.response;

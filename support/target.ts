@@ -125,6 +125,9 @@ export const loginFlow = sharedFixture(async (): Promise<BrowserFlow> => {
   }
 });
 
+/** The checks' browser driver, logged in: for a check that submits a page's form itself (SEC-07). */
+export const browserDriver = driver;
+
 /** Frames `url` in a cross-origin page (RFC 9700 §4.16). */
 export async function framingProbe(url: string): Promise<FramingProbe> {
   return (await driver()).framingProbe(url);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { check } from '../support/check.ts';
 import { responseEchoes, type ApiCredential } from '../support/api.ts';
 import { apiKeyBasicAuth, clientBasicAuth, rawClientBasicAuth } from '../support/client-auth.ts';
-import type { Exchange } from '../support/http.ts';
+import { send, type Exchange } from '../support/http.ts';
 import { registerSecret } from '../support/secrets.ts';
 import { nearMiss, swappedCase } from '../support/variants.ts';
 import { challengesOf, demand, describeResponse, precondition } from '../support/verdicts.ts';
@@ -116,4 +116,49 @@ check('AK-07', 'OAuth client credentials do not work as an API key', { level: 'S
     t.should(exchange.response.status === 401, `${label} should be refused with 401: OAuth clients authenticate at the token endpoint, not at the API (RFC 6750 §2)`, 'HTTP 401', describeResponse(exchange));
   }
   t.info('every configured route takes both credential types, so no route is OAuth-only or API-key-only: those confusions were not probed');
+});
+
+/** The records of a list response (`{ data: [...] }` or a bare array) that carry a string id. */
+function recordsOf(exchange: Exchange): Array<Record<string, unknown> & { id: string }> {
+  const body = exchange.response.json as { data?: unknown } | unknown[] | undefined;
+  const list = Array.isArray(body) ? body : Array.isArray(body?.data) ? body.data : [];
+  return list.filter((r): r is Record<string, unknown> & { id: string } => typeof r === 'object' && r !== null && typeof (r as { id?: unknown }).id === 'string');
+}
+
+/** The other tenant's values a response must not show: every string field of the record but its id, which the request itself names. */
+const dataOf = (record: Record<string, unknown>) => Object.entries(record).filter(([key, value]) => key !== 'id' && typeof value === 'string' && value.length >= 4).map(([, value]) => value as string);
+
+// 403 or 404 are the two answers OWASP API1:2023 allows: refused, or not told the record exists.
+const REFUSED_ACROSS_TENANTS = [403, 404];
+
+check('AK-06', 'an API key reads and writes only its own tenant\'s resources', { level: 'MUST', refs: ['OWASP-API1-2023'], needs: ['apiKey', 'otherTenantApiKey'] }, async (t) => {
+  const path = t.config.api.tenantResourcePath;
+  const mine = { apiKey: t.config.apiKey! };
+  const theirs = await t.api.call(path, { apiKey: t.config.otherTenantApiKey! });
+  precondition(theirs.response.status === 200, `the other tenant's key could not list ${path} (${describeResponse(theirs)}): no resource ids to probe with`);
+  const [record] = recordsOf(theirs);
+  precondition(record, `the other tenant's list at ${path} holds no record with an id (set PLEO_API_TENANT_RESOURCE_PATH to a list of the tenant's resources)`);
+  const url = (suffix: string) => new URL(`${path}${suffix}`, `${t.config.apiUrl}/`).href;
+  const leaked = (exchange: Exchange) => dataOf(record).some((value) => exchange.response.text.includes(value));
+
+  const list = await t.api.call(path, mine);
+  const foreign = recordsOf(list).filter((r) => recordsOf(theirs).some((other) => other.id === r.id));
+  demand(!foreign.length, `the list must hold only the key's own tenant's records (OWASP API1:2023)`, 'none of the other tenant\'s ids', `${foreign.length} of them`);
+
+  const id = encodeURIComponent(record.id);
+  const byId: Array<[string, Exchange]> = [
+    [`GET ${path}/{id} of the other tenant`, await send({ url: url(`/${id}`), headers: { authorization: apiKeyBasicAuth(mine.apiKey) }, evidence: 'shape' })],
+    // The record as its owner reads it, written back unchanged: a server that wrongly accepts it changes nothing.
+    [`PUT ${path}/{id} of the other tenant`, await send({ method: 'PUT', url: url(`/${id}`), headers: { authorization: apiKeyBasicAuth(mine.apiKey), 'content-type': 'application/json' }, body: JSON.stringify(record), evidence: 'shape' })],
+  ];
+  for (const [what, exchange] of byId) {
+    const { status } = exchange.response;
+    demand(status >= 300, `${what} must be refused: it belongs to another tenant (OWASP API1:2023)`, 'HTTP 403 or 404', describeResponse(exchange));
+    demand(!leaked(exchange), `${what}: the refusal must hold none of the other tenant's data (OWASP API1:2023)`, 'no field of the record', 'a field value of the other tenant\'s record');
+    if (!REFUSED_ACROSS_TENANTS.includes(status)) t.info(`${what} was refused with HTTP ${status} rather than 403 or 404`);
+  }
+  // A filter naming the other tenant must narrow the key's own records, not replace its tenant.
+  if (typeof record.companyId !== 'string') return t.info(`the other tenant's records carry no companyId: a list filtered by tenant was not tried`);
+  const filtered = await send({ url: url(`?companyId=${encodeURIComponent(record.companyId)}`), headers: { authorization: apiKeyBasicAuth(mine.apiKey) }, evidence: 'shape' });
+  demand(!recordsOf(filtered).some((r) => r.id === record.id) && !leaked(filtered), `GET ${path}?companyId= of the other tenant must not list its records (OWASP API1:2023)`, 'a refusal, or none of the other tenant\'s records', describeResponse(filtered));
 });

@@ -1,13 +1,19 @@
 /** SEC: cross-cutting security of the authorization server and the API (RFC 6749 §10, RFC 9700). */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { check } from '../support/check.ts';
+import { buildAuthorizationRequest } from '../support/authorization-request.ts';
+import { check, type CheckContext } from '../support/check.ts';
 import { clientBasicAuth } from '../support/client-auth.ts';
 import { headerValue, send, TransportError, type Exchange } from '../support/http.ts';
 import { registerSecret } from '../support/secrets.ts';
 import {
-  bruteForceDefence, redirectTargetOf, reflectsMarkup, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
+  bruteForceDefence, redirectTargetOf, reflectsMarkup, retryAfterSeconds, shannonBits, stackTraceIn, unpredictablePart, type Attempt,
 } from '../support/security-probes.ts';
+import type { APIRequestContext, APIResponse } from 'playwright';
+import { loginFormOf, type FormField, type SubmittedForm } from '../support/browser/consent-form.ts';
+import { recordEvidence } from '../support/evidence.ts';
+import { browserDriver, loginFlow } from '../support/target.ts';
 import { acceptsLegacyTls, certificateProblem, tlsEndpointOf } from '../support/tls-probe.ts';
 import { demand, describeResponse, errorOf, precondition } from '../support/verdicts.ts';
 
@@ -35,13 +41,20 @@ check('SEC-01', 'every endpoint is served over TLS 1.2 or newer', { level: 'MUST
     const problem = await certificateProblem(endpoint);
     demand(!problem, `${origin} must present a certificate that verifies for its name (RFC 6749 §1.6)`, 'a trusted chain', problem);
   }
-  const plainToken = new URL(t.config.tokenUrl);
-  plainToken.protocol = 'http:';
-  const overHttp = await send({ url: plainToken.href, headers: { authorization: clientBasicAuth(randomUUID(), registerSecret(randomBytes(24).toString('base64url'), 'secret')) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url') } })
-    .catch((error: unknown) => (error instanceof TransportError ? undefined : Promise.reject(error)));
-  demand(!overHttp || overHttp.response.status >= 300, 'a token request over plain HTTP must not be processed (RFC 6749 §3.2)', 'no answer, a redirect or a refusal', overHttp && describeResponse(overHttp));
-  const page = await send({ url: t.config.authorizeUrl, headers: { accept: 'text/html' } });
-  t.should(headerValue(page.response, 'strict-transport-security'), 'the authorization server\'s pages should carry HSTS (RFC 6797 §7.1; RFC 9700 §4)', 'a Strict-Transport-Security header', '(absent)');
+  const overHttp = (url: string, request: Omit<Parameters<typeof send>[0], 'url'>) => {
+    const plain = new URL(url);
+    plain.protocol = 'http:';
+    return send({ ...request, url: plain.href }).catch((error: unknown) => (error instanceof TransportError ? undefined : Promise.reject(error)));
+  };
+  // Processed = answered in full (2xx), or sent on within plain http; a redirect to https is the right answer.
+  const processed = (exchange: Exchange | undefined) => exchange !== undefined && (exchange.response.status < 300 || (exchange.response.status < 400 && !redirectTargetOf(exchange)?.startsWith('https:')));
+  const token = await overHttp(t.config.tokenUrl, { headers: { authorization: clientBasicAuth(randomUUID(), registerSecret(randomBytes(24).toString('base64url'), 'secret')) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url') } });
+  demand(!processed(token), 'a token request over plain HTTP must not be processed (RFC 6749 §3.2)', 'no answer, a redirect to https or a refusal', token && describeResponse(token));
+  // A valid request, so that a server that serves http answers it with its login page (or a redirect to it).
+  const page = await overHttp((await buildAuthorizationRequest(t.config)).url, { headers: { accept: 'text/html' } });
+  demand(!processed(page), 'the authorization endpoint must not be served over plain HTTP (RFC 6749 §3.1)', 'no answer, a redirect to https or a refusal', page && describeResponse(page));
+  const secure = await send({ url: t.config.authorizeUrl, headers: { accept: 'text/html' } });
+  t.should(headerValue(secure.response, 'strict-transport-security'), 'the authorization server\'s pages should carry HSTS (RFC 6797 §7.1; RFC 9700 §4)', 'a Strict-Transport-Security header', '(absent)');
 });
 
 check('SEC-02', 'codes and tokens are unguessable', { level: 'MUST', refs: ['RFC6749-10.10', 'RFC6749-10.5', 'RFC6749-A'] }, async (t) => {
@@ -129,6 +142,124 @@ check('SEC-05', 'the implicit and password grants are off', { level: 'MUST', ref
   t.info(`grant_type=client_credentials: ${clientCredentials.response.status === 200 ? 'enabled for this client (fine if intended)' : `refused (${errorOf(clientCredentials) ?? `HTTP ${clientCredentials.response.status}`})`}`);
 });
 
+/**
+ * The site of a host, roughly its registrable domain: the last two labels (an IP address is its own
+ * site). Without the public-suffix list a.co.uk and b.co.uk look alike, which can only miss a finding.
+ */
+const siteOf = (url: string) => {
+  const host = new URL(url).hostname;
+  return isIP(host.replace(/^\[|\]$/g, '')) ? host : host.split('.').slice(-2).join('.');
+};
+/** Whether a URL holds a value, as it is or percent-encoded inside another URL. */
+const urlHolds = (url: string, value: string) => url.includes(value) || url.includes(encodeURIComponent(value));
+
+check('SEC-06', 'the browser leg loads nothing from third parties and shows no code or token in other URLs', { level: 'SHOULD', refs: ['RFC9700-4.2.4', 'RFC9700-4.3'] }, async (t) => {
+  const { flow, tokens } = await t.shared();
+  const flows = [flow, await loginFlow()];
+  const asSites = new Set([t.config.authUrl, t.config.authorizeUrl, t.config.issuer].map(siteOf));
+  const clientOrigin = new URL(flow.request.redirectUri).origin;
+  const requests = flows.flatMap((f) => f.requests);
+  const fromAs = requests.filter((r) => !r.navigation && /^https?:/.test(r.documentUrl) && asSites.has(siteOf(r.documentUrl)));
+  const thirdParty = [...new Set(fromAs.filter((r) => /^https?:/.test(r.url) && !asSites.has(siteOf(r.url))).map((r) => `${r.resourceType} from ${new URL(r.url).origin}`))];
+  t.should(!thirdParty.length, 'the authorization server\'s pages should load no third-party resources: they would see the pages\' URLs in Referer (RFC 9700 §4.2.4)', 'only the authorization server\'s own origins', thirdParty);
+
+  const secrets: Array<[string, string | undefined]> = [['the code', flow.outcome?.code], ['the access token', tokens?.accessToken], ['the refresh token', tokens?.refreshToken]];
+  // The authorization response itself carries the code by design; any other URL that does leaks it.
+  const elsewhere = requests.filter((r) => !(r.navigation && new URL(r.url).origin === clientOrigin));
+  const leaks = secrets.flatMap(([what, value]) => (value ? elsewhere.filter((r) => urlHolds(r.url, value)).map((r) => `${what} in ${r.method} ${new URL(r.url).origin}${new URL(r.url).pathname}`) : []));
+  t.should(!leaks.length, 'no code or token should appear in any URL of the flow but the redirect to the client: URLs end up in history, logs and Referer (RFC 9700 §4.2, §4.3)', 'none', leaks);
+
+  const pages = flows.flatMap((f) => f.pages.map((page) => ({ ...page, header: f.documents.find((d) => d.url === page.url)?.headers['referrer-policy'] })))
+    .filter((page) => asSites.has(siteOf(page.url)));
+  const policies = pages.map((page) => `${new URL(page.url).pathname.replace(/\/[\w-]{16,}/g, '/…')}: ${page.header ? `Referrer-Policy: ${page.header}` : page.metaReferrer ? `<meta name="referrer" content="${page.metaReferrer}">` : 'none'}`);
+  t.info(`referrer policy of the authorization server's pages (RFC 9700 §4.2.4): ${policies.length ? [...new Set(policies)].join('; ') : 'no page was seen'}`);
+});
+
+/** Redirects followed by hand, so that the one to the client is seen and not followed. */
+const MAX_HOPS = 10;
+
+interface Submission {
+  /** The code the redirects ended with at the client, if any. */
+  code?: string;
+  /** The last answer when the redirects did not reach the client. */
+  final?: APIResponse;
+  trail: string[];
+}
+
+/** Submits a form (or a variant of it) in a browser context, and follows the redirects up to the client. */
+async function submit(http: APIRequestContext, form: SubmittedForm, fields: FormField[], redirectUri: string, timeout: number): Promise<Submission> {
+  const data = new URLSearchParams(fields.map(({ name, value }) => [name, value])).toString();
+  let response = form.method === 'get'
+    ? await http.get(`${form.action}${form.action.includes('?') ? '&' : '?'}${data}`, { maxRedirects: 0, timeout })
+    : await http.post(form.action, { data, headers: { 'content-type': 'application/x-www-form-urlencoded' }, maxRedirects: 0, timeout });
+  const trail = [`${form.method.toUpperCase()} ${form.action} → ${response.status()}`];
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const location = response.headers().location;
+    if (response.status() < 300 || response.status() >= 400 || !location) break;
+    const next = new URL(location, response.url());
+    if (next.href.startsWith(redirectUri)) {
+      const code = registerSecret(next.searchParams.get('code') ?? undefined, 'code');
+      return { code, trail: [...trail, `→ the client${code ? ' with a code' : next.searchParams.has('error') ? ` with error=${next.searchParams.get('error')}` : ''}`] };
+    }
+    response = await http.get(next.href, { maxRedirects: 0, timeout });
+    trail.push(`GET ${next.origin}${next.pathname} → ${response.status()}`);
+  }
+  return { final: response, trail };
+}
+
+/** Past the login: a code, or a page that asks for no password any more (the consent screen). */
+async function loggedIn({ code, final }: Submission): Promise<boolean> {
+  if (code) return true;
+  if (!final || final.status() !== 200) return false;
+  return !/type\s*=\s*["']?password/i.test(await final.text());
+}
+
+/** Login CSRF: the login form without its hidden fields must not log in (a forged login into the attacker's account). */
+async function probeLoginForm(t: CheckContext, http: APIRequestContext, timeout: number): Promise<void> {
+  const request = await buildAuthorizationRequest(t.config);
+  const page = await http.get(request.url, { timeout });
+  const form = page.ok() ? loginFormOf(await page.text(), page.url(), t.config.login) : undefined;
+  if (!form?.fields.some((f) => f.hidden)) return t.info(`no HTML login form with hidden fields was found without a browser (HTTP ${page.status()}; a script-driven screen?): login CSRF was not probed`);
+  const forged = await submit(http, form, form.fields.filter((field) => !field.hidden), request.redirectUri, timeout);
+  recordEvidence({ title: 'browser context: the login form without its hidden (anti-CSRF) fields', text: forged.trail.join('\n') });
+  demand(!(await loggedIn(forged)), 'the login form without its hidden (anti-CSRF) fields must not log in: a forged login puts the user in another account (RFC 6749 §10.12)', 'the login refused', forged.trail.join(', '));
+  const genuine = await submit(http, form, form.fields, request.redirectUri, timeout);
+  recordEvidence({ title: 'browser context: the login form as the page submits it', text: genuine.trail.join('\n') });
+  if (!(await loggedIn(genuine))) t.info(`the login form, submitted unchanged without a browser, did not log in either (${genuine.trail.join(', ')}): the refusal of the forged login proves little`);
+}
+
+check('SEC-07', 'a forged login or consent (another browser, no anti-CSRF value, a GET) gets no further', { level: 'MUST', refs: ['RFC6749-10.12', 'RFC9700-4.7'] }, async (t) => {
+  // prompt=consent: a server that remembers consent shows the screen again.
+  const flow = await t.authorize({ stopAtConsent: true, params: { prompt: 'consent' } });
+  precondition(flow.consentShown, 'no consent screen was shown, so there is no consent form to forge');
+  const driver = await browserDriver();
+  const form = await driver.consentForm();
+  precondition(form, 'the consent screen has no HTML form with an Allow button (a script-driven screen?): nothing to replay');
+  const visible = form.fields.filter((field) => !field.hidden);
+  // Two new browser contexts: one forges a login, the other replays the consent without the user's cookies.
+  const [loginBrowser, other] = await Promise.all([driver.withoutSession(), driver.withoutSession()]);
+  const timeout = t.config.httpTimeoutMs;
+  try {
+    await probeLoginForm(t, loginBrowser.http, timeout);
+    const forgeries: Array<[string, APIRequestContext, SubmittedForm, FormField[]]> = [
+      ['the consent form replayed from another browser (without the user\'s cookies)', other.http, form, form.fields],
+      ['the consent form without its hidden (anti-CSRF) fields', driver.http, form, visible],
+      ['a GET of the consent form\'s action that approves, without its hidden fields', driver.http, { ...form, method: 'get' }, visible],
+    ];
+    for (const [what, http, variant, fields] of forgeries) {
+      const { code, trail } = await submit(http, variant, fields, flow.request.redirectUri, timeout);
+      recordEvidence({ title: `browser context: ${what}`, text: trail.join('\n') });
+      demand(!code, `${what} must be refused: consent is bound to the user's browser and an anti-CSRF value (RFC 6749 §10.12)`, 'no code issued', trail.join(', '));
+    }
+    // The same form, unchanged and from its own browser: proves the forgeries were refused for what they lacked.
+    const genuine = await submit(driver.http, form, form.fields, flow.request.redirectUri, timeout);
+    recordEvidence({ title: 'browser context: the consent form as the page submits it', text: genuine.trail.join('\n') });
+    precondition(genuine.code, `the consent form, submitted unchanged from the user's browser, issued no code either (${genuine.trail.join(', ')}): the refusals prove nothing (a script-driven form, or a server that ends the interaction after a bad attempt)`);
+  } finally {
+    await Promise.all([loginBrowser.close(), other.close()]);
+  }
+});
+
 const MARKUP = '"><script>alert(1)</script>';
 const INJECTED_HEADER = 'X-Conformance-Injected';
 const CRLF = `\r\n${INJECTED_HEADER}: 1`;
@@ -164,21 +295,45 @@ async function failedAttempts(request: () => Promise<Exchange>): Promise<Attempt
   return attempts;
 }
 
-check('SEC-09', 'repeated wrong client secrets and API keys meet a brute-force defence', { level: 'MUST', refs: ['RFC6749-2.3.1', 'RFC6749-10.10', 'RFC6585-4'] }, async (t) => {
-  // A throwaway identity: whatever the server locks or slows down, it is not the run's client or key.
-  const clientId = `conformance-${randomUUID()}`;
+/** The longest Retry-After this check waits out before it tries the right secret again. */
+const MAX_WINDOW_WAIT_S = 60;
+
+/** Client authentication alone, by the auth oracle: a random code, so that nothing is redeemed. */
+function authenticate(t: CheckContext, clientId: string, secret: string): Promise<Exchange> {
+  return send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(clientId, secret) }, form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url'), redirect_uri: t.config.redirectUri } });
+}
+
+/** invalid_client, a 401 or a 429 mean the credentials did not get through; anything else means they did. */
+const authenticated = (exchange: Exchange) => ![401, 429].includes(exchange.response.status) && errorOf(exchange) !== 'invalid_client';
+
+check('SEC-09', 'repeated wrong client secrets and API keys meet a brute-force defence', { level: 'MUST', refs: ['RFC6749-2.3.1', 'RFC6749-10.10', 'RFC6585-4', 'RFC9110-10.2.3'] }, async (t) => {
+  // A throwaway identity: whatever the server locks or slows down, it is not a client other checks use.
+  const throwaway = t.config.throwawayClient;
+  const clientId = throwaway?.id ?? `conformance-${randomUUID()}`;
+  const provable = throwaway && authenticated(await authenticate(t, throwaway.id, throwaway.secret));
+  if (throwaway && !provable) t.info('the throwaway client\'s own credentials did not authenticate before the test: whether they work after a lockout was not tried');
   const surfaces: Array<[string, () => Promise<Exchange>]> = [
-    [`client secrets (client_id ${clientId})`, () => send({ url: t.config.tokenUrl, headers: { authorization: clientBasicAuth(clientId, registerSecret(randomBytes(24).toString('base64url'), 'secret')) },
-      form: { grant_type: 'authorization_code', code: randomBytes(24).toString('base64url'), redirect_uri: t.config.redirectUri } })],
+    [`client secrets (client_id ${clientId})`, () => authenticate(t, clientId, registerSecret(randomBytes(24).toString('base64url'), 'secret'))],
   ];
   if (t.config.apiKey) surfaces.push(['API keys', () => t.api.probe({ apiKey: registerSecret(randomBytes(24).toString('base64url'), 'API key') })]);
   const undefended: string[] = [];
+  let window: string | undefined;
   for (const [what, request] of surfaces) {
-    const defence = bruteForceDefence(await failedAttempts(request));
+    const attempts = await failedAttempts(request);
+    const defence = bruteForceDefence(attempts);
     if (defence.kind === 'none') undefended.push(what);
     else if (defence.kind === 'rate-limited') t.info(`${what}: HTTP 429 after ${defence.after} failures${defence.retryAfter ? `, Retry-After: ${defence.retryAfter}` : ', without Retry-After (RFC 6585 §4 MAY)'}`);
     else if (defence.kind === 'locked-out') t.info(`${what}: the answer changed to ${defence.answer} after ${defence.after} failures (a lockout)`);
     else t.info(`${what}: answers slowed from ${Math.round(defence.firstMs)} ms to ${Math.round(defence.lastMs)} ms (backoff)`);
+    if (what.startsWith('client') && defence.kind !== 'none') window = attempts.findLast((a) => a.retryAfter)?.retryAfter ?? '';
   }
   if (undefended.length) t.review(`${BRUTE_FORCE_ATTEMPTS} wrong ${undefended.join(' and ')} in a row met no 429, lockout or backoff: judge whether the secrets' strength alone protects them (RFC 6749 §2.3.1 "MUST protect")`);
+  if (window === undefined) return;
+  if (!throwaway) return t.info('PLEO_THROWAWAY_CLIENT_ID and PLEO_THROWAWAY_CLIENT_SECRET are not set: whether the right secret works after the window was not tried');
+  if (!provable) return;
+  const waitS = retryAfterSeconds(window);
+  if (waitS === undefined || waitS > MAX_WINDOW_WAIT_S) return t.info(`the defence announced ${window ? `Retry-After: ${window}` : 'no Retry-After'}: whether the right secret works after the window was not tried (this check waits at most ${MAX_WINDOW_WAIT_S} s)`);
+  await sleep((waitS + 1) * 1000);
+  const after = await authenticate(t, throwaway.id, throwaway.secret);
+  demand(authenticated(after), `once the announced window (Retry-After: ${window}) has passed, the right client secret must authenticate again: a defence that never lifts locks the client out (RFC 6749 §2.3.1; RFC 9110 §10.2.3)`, 'client authentication passes (anything but 401, 429 or invalid_client)', describeResponse(after));
 });

@@ -30,7 +30,7 @@ describe('runHeader', () => {
       '  profile   PKCE rfc9700, rotation strict, reuse detection on, refresh keeps the previous access token, Pragma required, token redirect_uri required, codes ≤ 600 s, access tokens ≤ 3600 s',
       '  verdicts  strict: warnings fail the run; slow checks off (--slow), destructive checks off (--destructive)',
       '  features  apiKey, introspection',
-      '  not configured: revokedApiKey (set PLEO_API_KEY_REVOKED), revocation (set PLEO_REVOCATION_PATH), secondClient (set PLEO_CLIENT2_ID and PLEO_CLIENT2_SECRET), encodingClient (set PLEO_ENCODING_CLIENT_ID and PLEO_ENCODING_CLIENT_SECRET)',
+      '  not configured: revokedApiKey (set PLEO_API_KEY_REVOKED), otherTenantApiKey (set PLEO_API_KEY_OTHER_TENANT), revocation (set PLEO_REVOCATION_PATH), secondClient (set PLEO_CLIENT2_ID and PLEO_CLIENT2_SECRET), encodingClient (set PLEO_ENCODING_CLIENT_ID and PLEO_ENCODING_CLIENT_SECRET), throwawayClient (set PLEO_THROWAWAY_CLIENT_ID and PLEO_THROWAWAY_CLIENT_SECRET)',
       '  notice: PLEO_CLIENT_SECRTE is not a setting of the suite; it is ignored (a typo?)',
     ].join('\n'));
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../support/http.ts';
-import { bruteForceDefence, isJwtShaped, redirectTargetOf, reflectsMarkup, shannonBits, stackTraceIn, unpredictablePart, type Attempt } from '../../support/security-probes.ts';
+import { bruteForceDefence, isJwtShaped, redirectTargetOf, reflectsMarkup, retryAfterSeconds, shannonBits, stackTraceIn, unpredictablePart, type Attempt } from '../../support/security-probes.ts';
 
 const exchange = (status: number, headers: Record<string, string>, text = '', url = 'http://as.test/oauth/authorize'): Exchange => ({
   request: { method: 'GET', url, headers: {} },
@@ -77,5 +77,19 @@ describe('error-surface hygiene', () => {
     expect(reflectsMarkup(`<p>${payload}</p>`, 'text/html; charset=utf-8', payload)).toBe(true);
     expect(reflectsMarkup('<p>&#34;&#62;&#60;script&#62;</p>', 'text/html', payload)).toBe(false);
     expect(reflectsMarkup(JSON.stringify({ error_description: payload }), 'application/json', payload)).toBe(false);
+  });
+});
+
+describe('retryAfterSeconds (RFC 9110 §10.2.3)', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  it('reads delay-seconds and an HTTP-date', () => {
+    expect(retryAfterSeconds('2', now)).toBe(2);
+    expect(retryAfterSeconds(' 120 ', now)).toBe(120);
+    expect(retryAfterSeconds('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30);
+    expect(retryAfterSeconds('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(0);
+  });
+  it('gives undefined for an absent or unreadable value', () => {
+    expect(retryAfterSeconds(undefined, now)).toBeUndefined();
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
   });
 });

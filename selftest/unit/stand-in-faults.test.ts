@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FAULTS } from '../../fixtures/stand-in/faults.ts';
 import { startStandIn, type StandIn } from '../../fixtures/stand-in/index.ts';
-import { PLEO_SCOPES } from '../../fixtures/stand-in/profile.ts';
+import { OTHER_TENANT, PLEO_SCOPES } from '../../fixtures/stand-in/profile.ts';
 import { apiKey, basic, StandInClient, type Reply } from './stand-in-http.ts';
 
 const oauthError = (reply: Reply) => ({ status: reply.status, error: reply.json?.error });
@@ -32,6 +32,26 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
+  'tenant-read-by-id-unscoped': {
+    probe: async (c) => (await c.api(`/v2/employees/${OTHER_TENANT.employees[0].id}`, apiKey(c.env.PLEO_API_KEY))).status,
+    clean: 404,
+    broken: 200,
+  },
+  'tenant-list-filter-unscoped': {
+    probe: async (c) => ((await c.api(`/v2/employees?companyId=${OTHER_TENANT.companyId}`, apiKey(c.env.PLEO_API_KEY))).json?.data as unknown[]).length,
+    clean: 0,
+    broken: OTHER_TENANT.employees.length,
+  },
+  'auth-throttle-never-lifts': {
+    async probe(c) {
+      const { PLEO_THROWAWAY_CLIENT_ID: id, PLEO_THROWAWAY_CLIENT_SECRET: secret } = c.env;
+      for (let i = 0; i < 10; i++) await oracle(c, basic(id, 'wrong'));
+      await new Promise((resolve) => setTimeout(resolve, 2_200)); // past Retry-After: 2
+      return oauthError(await oracle(c, basic(id, secret)));
+    },
+    clean: { status: 400, error: 'invalid_grant' },
+    broken: { status: 429, error: 'too_many_requests' },
+  },
   'pkce-verifier-truncated': {
     async probe(c) {
       const authorization = await c.authorize();

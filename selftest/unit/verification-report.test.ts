@@ -54,7 +54,7 @@ function input(overrides: Partial<VerificationInput> = {}): VerificationInput {
     label: 'staging',
     config: {
       clientId: '12a3b456-78c9-0def-1234-56789abcdef0', redirectUri: CALLBACK, scopes: ['users:read', 'test:test'],
-      api: { probePath: '/v1/introspect', scopedPath: '/v2/employees', scopedPathScope: 'users:read' },
+      api: { probePath: '/v1/introspect', scopedPath: '/v2/employees', scopedPathScope: 'users:read', tenantResourcePath: '/v2/employees' },
       apiKey: 'an-api-key', revokedApiKey: 'a-revoked-key', authUrl: 'https://auth.example.test', apiUrl: 'https://api.example.test',
       profile: { rotation: { policy: 'strict' }, refreshRevokesAccessToken: true, pragma: 'required', pkce: 'rfc9700', reuseDetection: true, tokenRedirectUri: 'required', codeLifetimeMaxS: 600, accessTokenLifetimeMaxS: 3600 },
     },

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page, type Response } from 'playwright';
 import playwrightConfig from '../../playwright.config.ts';
 import { parseAuthorizationRedirect, type AuthorizationOutcome, type AuthorizationRequest } from '../authorization-request.ts';
 import type { SuiteConfig } from '../config.ts';
@@ -17,7 +17,9 @@ import { redact, redactedExcerpt } from '../secrets.ts';
 import { consentButtons, invalidCssSelectors, quickClick, readScreen, screenSelectors, waitForScreen, type Recogniser, type Screen } from './login-page.ts';
 import { LoginSteps, type StepContext } from './login-steps.ts';
 import { maskedScreenshot } from './masked-screenshot.ts';
+import { readConsentForm, type SubmittedForm } from './consent-form.ts';
 import { RedirectTrap } from './redirect-trap.ts';
+import { RequestLog, type LoggedPage, type LoggedRequest } from './request-log.ts';
 
 /** Email, passcode, TOTP and consent take four; a login script may take more. */
 const MAX_SCREENS = 12;
@@ -88,6 +90,10 @@ export interface BrowserAuthorization {
   consentScreenshot?: Buffer;
   /** The main-frame document responses, in order. */
   documents: DocumentResponse[];
+  /** Every request of the flow, subresources included, in order (SEC-06). */
+  requests: LoggedRequest[];
+  /** The HTML pages shown, with their <meta name="referrer"> (SEC-06). */
+  pages: LoggedPage[];
 }
 
 /** The browser leg could not complete: a setup or target problem, not a verdict. */
@@ -113,6 +119,9 @@ function hostResolverRules(config: SuiteConfig): string[] {
   if (isIP(host) || host === 'localhost') return [];
   return [`--host-resolver-rules=MAP ${host} ~NOTFOUND`];
 }
+
+/** The certificates Node trusts through NODE_EXTRA_CA_CERTS, trusted by their keys in Chromium too. */
+const certificateTrust = (config: SuiteConfig) => (config.browser.trustedKeys?.length ? [`--ignore-certificate-errors-spki-list=${config.browser.trustedKeys.join(',')}`] : []);
 
 export class ConsentDriver {
   private readonly recogniser: Recogniser;
@@ -150,7 +159,7 @@ export class ConsentDriver {
       ...launchOptions,
       executablePath: config.browser.executablePath,
       headless: !config.browser.headed,
-      args: [...launchOptions.args, ...hostResolverRules(config)],
+      args: [...launchOptions.args, ...hostResolverRules(config), ...certificateTrust(config)],
       handleSIGINT: handleSignals,
       handleSIGTERM: handleSignals,
       handleSIGHUP: handleSignals,
@@ -191,7 +200,8 @@ export class ConsentDriver {
     };
     page.on('response', onResponse);
     const screens = consentButtons(page, this.selectors);
-    const result: BrowserAuthorization = { consentShown: false, documents };
+    const log = new RequestLog(page);
+    const result: BrowserAuthorization = { consentShown: false, documents, requests: log.requests, pages: log.pages };
     const login = new LoginSteps(this.config.login, this.selectors, this.recogniser.script);
     const steps: StepContext = {
       page,
@@ -241,6 +251,7 @@ export class ConsentDriver {
     } finally {
       trap.disarm();
       page.off('response', onResponse);
+      await log.detach();
     }
   }
 
@@ -287,6 +298,17 @@ export class ConsentDriver {
 
   async close(): Promise<void> {
     await (this.ownsBrowser ? this.browser.close() : this.context.close()).catch(() => undefined);
+  }
+
+  /** The consent form the last flow stopped at (stopAtConsent), as its Allow button submits it (SEC-07). */
+  async consentForm(): Promise<SubmittedForm | undefined> {
+    const tab = await this.tab;
+    return tab && readConsentForm(tab.page, this.config.browser.selectors.allow);
+  }
+
+  /** HTTP requests that carry this driver's cookies, as its pages would send them (SEC-07). */
+  get http(): APIRequestContext {
+    return this.context.request;
   }
 
   /** A driver in the same browser with no login session: its flows show the login form. */
