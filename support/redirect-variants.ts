@@ -7,7 +7,7 @@ import { buildAuthorizationRequest, parseAuthorizationRedirect, type Authorizati
 import { BrowserFlowError, LoginError, type AuthorizeOptions, type ErrorPage } from './browser/driver.ts';
 import type { CheckContext } from './check.ts';
 import type { SuiteConfig } from './config.ts';
-import { headerValue, send } from './http.ts';
+import { headerValue, send, TransportError, type HttpResponse } from './http.ts';
 
 export interface RedirectVariant {
   name: string;
@@ -81,7 +81,14 @@ function toTrappedOrigin(url: string, origins: readonly string[]): boolean {
  */
 async function firstAnswer(config: SuiteConfig, options: AuthorizationRequestOptions, origins: readonly string[]): Promise<RefusalProbe | undefined> {
   const request = await buildAuthorizationRequest(config, options);
-  const { response } = await send({ url: request.url, headers: { accept: 'text/html' } });
+  let response: HttpResponse;
+  try {
+    ({ response } = await send({ url: request.url, headers: { accept: 'text/html' } }));
+  } catch (error) {
+    // No answer over HTTP (a reset connection, say) settles nothing: the browser is asked.
+    if (error instanceof TransportError) return undefined;
+    throw error;
+  }
   // The page's text stays in the recorded exchange; a probe's verdict reads only the status.
   if (response.status >= 400) return { errorPage: { status: response.status, text: '' }, state: request.state };
   const location = headerValue(response, 'location');
