@@ -3,9 +3,11 @@
  * whether an authorization server's redirect went to the URI a request offered.
  */
 import { isIP } from 'node:net';
-import type { AuthorizationRequestOptions } from './authorization-request.ts';
+import { buildAuthorizationRequest, parseAuthorizationRedirect, type AuthorizationRequestOptions } from './authorization-request.ts';
 import { BrowserFlowError, LoginError, type AuthorizeOptions, type ErrorPage } from './browser/driver.ts';
-import type * as target from './target.ts';
+import type { CheckContext } from './check.ts';
+import type { SuiteConfig } from './config.ts';
+import { headerValue, send, TransportError, type HttpResponse } from './http.ts';
 
 export interface RedirectVariant {
   name: string;
@@ -65,13 +67,51 @@ export interface RefusalProbe {
   state?: string;
 }
 
+/** Whether `url` goes to one of `origins`, as the browser's redirect trap sees it (user-info ignored). */
+function toTrappedOrigin(url: string, origins: readonly string[]): boolean {
+  const { protocol, host } = new URL(url);
+  return origins.some((origin) => originOf(origin) === `${protocol}//${host}`);
+}
+
 /**
- * Offers an authorization request the AS should refuse. Should it go as far as the consent screen,
- * the probe denies, so no code is issued; any navigation to `origins` is captured.
+ * The request's first answer over HTTP, when it settles the probe as the browser would: an error
+ * status (the browser's error page) or a redirect to a trapped origin. A server that refuses at once
+ * costs no browser authorization this way; anything else (a login page, a redirect inside the AS)
+ * needs the browser, which starts the request anew.
  */
-export async function offerRequest(authorize: typeof target.authorize, options: AuthorizationRequestOptions & AuthorizeOptions, origins: readonly string[]): Promise<RefusalProbe> {
+async function firstAnswer(config: SuiteConfig, options: AuthorizationRequestOptions, origins: readonly string[]): Promise<RefusalProbe | undefined> {
+  const request = await buildAuthorizationRequest(config, options);
+  let response: HttpResponse;
   try {
-    const flow = await authorize({ decision: 'deny', ...options, trapOrigins: origins });
+    ({ response } = await send({ url: request.url, headers: { accept: 'text/html' } }));
+  } catch (error) {
+    // No answer over HTTP (a reset connection, say) settles nothing: the browser is asked.
+    if (error instanceof TransportError) return undefined;
+    throw error;
+  }
+  // The page's text stays in the recorded exchange; a probe's verdict reads only the status.
+  if (response.status >= 400) return { errorPage: { status: response.status, text: '' }, state: request.state };
+  const location = headerValue(response, 'location');
+  if (response.status < 300 || !location) return undefined;
+  const to = new URL(location, request.url).toString();
+  if (!toTrappedOrigin(to, [request.redirectUri, ...origins])) return undefined;
+  // Parsed so that a code or token it carries is known as a secret before anything is written.
+  return { redirectedTo: parseAuthorizationRedirect(to, false).redirectedTo, state: request.state };
+}
+
+/**
+ * Offers an authorization request the AS should refuse. Over HTTP first (see firstAnswer), unless
+ * the error page must be seen (`errorScreenshot`); else in the browser: should the request go as
+ * far as the consent screen, the probe denies, so no code is issued; any navigation to `origins`
+ * is captured.
+ */
+export async function offerRequest(t: Pick<CheckContext, 'config' | 'authorize'>, options: AuthorizationRequestOptions & AuthorizeOptions, origins: readonly string[]): Promise<RefusalProbe> {
+  if (!options.errorScreenshot) {
+    const answer = await firstAnswer(t.config, options, origins);
+    if (answer) return answer;
+  }
+  try {
+    const flow = await t.authorize({ decision: 'deny', ...options, trapOrigins: origins });
     return { redirectedTo: flow.outcome?.redirectedTo, errorPage: flow.errorPage, state: flow.request.state };
   } catch (error) {
     if (error instanceof BrowserFlowError && !(error instanceof LoginError)) return { stoppedOnPage: true };

@@ -129,7 +129,7 @@ export function tokenEndpoint(config: SuiteConfig) {
 }
 
 /** What the token endpoint answered, reduced to what tells acceptance from refusal. */
-function signature(exchange: Exchange): string {
+export function signature(exchange: Exchange): string {
   const error = (exchange.response.json as { error?: unknown } | undefined)?.error;
   return `HTTP ${exchange.response.status} ${typeof error === 'string' ? error : '(no error code)'}`;
 }

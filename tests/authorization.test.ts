@@ -47,7 +47,7 @@ check('AZ-02', 'an unregistered redirect_uri or an unknown client gets no redire
     ['no client_id', { params: { client_id: undefined } }],
   ];
   for (const [name, options, offered] of cases) {
-    const probe = await offerRequest(t.authorize, { ...options, errorScreenshot: true }, [originOf(t.config.redirectUri), originOf(foreign)]);
+    const probe = await offerRequest(t, { ...options, errorScreenshot: true }, [originOf(t.config.redirectUri), originOf(foreign)]);
     // An unregistered URI must not be used; for an unknown client, no client URI at all.
     const forbidden = probe.redirectedTo !== undefined && (!offered || redirectedToOffered(probe.redirectedTo, offered));
     demand(!forbidden, `${name}: the AS must not redirect (RFC 6749 §4.1.2.1)`, 'an error shown to the user', probe.redirectedTo);
@@ -60,7 +60,7 @@ check('AZ-02', 'an unregistered redirect_uri or an unknown client gets no redire
 check('AZ-03', 'redirect_uri is compared as an exact string', { level: 'MUST', refs: ['RFC9700-4.1', 'RFC6749-3.1.2.3', 'RFC8252-7.3'] }, async (t) => {
   const wrong: string[] = [];
   for (const variant of redirectVariants(t.config.redirectUri)) {
-    const probe = await offerRequest(t.authorize, { redirectUri: variant.uri }, [originOf(variant.uri)]);
+    const probe = await offerRequest(t, { redirectUri: variant.uri }, [originOf(variant.uri)]);
     const used = probe.redirectedTo !== undefined && redirectedToOffered(probe.redirectedTo, variant.uri);
     if (used !== Boolean(variant.mustSucceed)) wrong.push(`${variant.name} (${variant.uri}): ${used ? `redirected to ${probe.redirectedTo}` : ending(probe)}`);
   }
@@ -71,7 +71,7 @@ check('AZ-04', 'a missing or unsupported response_type issues no token', { level
   for (const responseType of [undefined, 'token', 'id_token', 'foo']) {
     const name = responseType ? `response_type=${responseType}` : 'no response_type';
     // Allowed through consent, so that a server that would issue a token does so.
-    const probe = await offerRequest(t.authorize, { decision: 'allow', params: { response_type: responseType } }, []);
+    const probe = await offerRequest(t, { decision: 'allow', params: { response_type: responseType } }, []);
     if (!probe.redirectedTo) continue; // an error page is a correct answer
     const param = (key: string) => redirectParam(probe.redirectedTo!, key);
     if (param('access_token')) {
@@ -97,7 +97,7 @@ check('AZ-06', 'a parameter sent twice is refused', { level: 'MUST', refs: ['RFC
   const seconds: Array<[string, string]> = [['state', randomBytes(16).toString('base64url')], ['scope', t.config.scopes[0] ?? 'openid'], ['code_challenge', randomBytes(32).toString('base64url')], ['redirect_uri', foreign]];
   const accepted: string[] = [];
   for (const [name, second] of seconds) {
-    const probe = await offerRequest(t.authorize, { extraQuery: [[name, second]] }, [originOf(t.config.redirectUri), originOf(foreign)]);
+    const probe = await offerRequest(t, { extraQuery: [[name, second]] }, [originOf(t.config.redirectUri), originOf(foreign)]);
     const error = probe.redirectedTo && redirectParam(probe.redirectedTo, 'error');
     // Consent reached (and denied) or a code: the request was taken with one of the two values.
     if (probe.redirectedTo && (!error || error === 'access_denied')) accepted.push(`${name}: ${probe.redirectedTo}`);

@@ -4,10 +4,10 @@ import { malformedBasicVariants, wellFormedBasicVariants } from '../support/basi
 import { check, type CheckContext } from '../support/check.ts';
 import { clientBasicAuth, rawClientBasicAuth } from '../support/client-auth.ts';
 import type { Exchange } from '../support/http.ts';
+import { refusedWithoutCode } from '../support/code-thrift.ts';
 import { registerSecret } from '../support/secrets.ts';
 import { fixtureFailureOwner } from '../support/target.ts';
 import { tokenSetOf } from '../support/token-endpoint.ts';
-import { tokenRequest } from '../support/token-form.ts';
 import { nearMiss, swappedCase } from '../support/variants.ts';
 import { demand, describeResponse, errorOf, expectInvalidClient, expectOAuthError, precondition } from '../support/verdicts.ts';
 // CA-04..CA-06 (credentials missing, doubled, or in the URL):
@@ -97,9 +97,9 @@ check('CA-07', 'the Basic header is parsed robustly', { level: 'MUST', refs: ['R
 
 check('CA-08', 'a body client_id that contradicts the Basic identity gets no tokens for that client', { level: 'MUST', refs: ['RFC6749-4.1.3', 'RFC6749-2.3', 'RFC6749-5.2'], needs: ['secondClient'] }, async (t) => {
   const other = t.config.secondClient!.id;
-  const { code, flow } = await t.freshCode();
-  const form = { grant_type: 'authorization_code', code, redirect_uri: t.config.redirectUri, code_verifier: flow.request.pkce.verifier, client_id: other };
-  const exchange = await tokenRequest(t.config, form);
+  // A server that refuses the contradiction before it looks at the code needs no real code to show it.
+  const refused = await refusedWithoutCode(t, { extraForm: [['client_id', other]] }, ['invalid_client', 'invalid_request']);
+  const exchange = refused ?? (await exchangeWithBodyClientId(t, other));
   const tokens = tokenSetOf(exchange);
   if (!tokens && errorOf(exchange) === 'invalid_client') return expectInvalidClient(exchange, t.cache);
   if (!tokens) return expectOAuthError(exchange, { status: 400, error: ['invalid_request', 'invalid_grant'], because: 'a client_id that contradicts the authenticated client must be refused (RFC 6749 §4.1.3, §5.2)' }, t.cache);
@@ -109,10 +109,17 @@ check('CA-08', 'a body client_id that contradicts the Basic identity gets no tok
   t.warn(`the token endpoint issued tokens to the authenticated client and ignored the body's client_id (${other}); it should refuse the contradiction (RFC 6749 §4.1.3)`);
 });
 
-check('CA-04', 'a confidential client cannot redeem a code with its client_id alone', { level: 'MUST', refs: ['RFC6749-3.2.1', 'RFC6749-4.1.3'] }, async (t) => {
+/** A fresh code redeemed with `clientId` in the body, with the client's Basic credentials or (null) none. */
+async function exchangeWithBodyClientId(t: CheckContext, clientId: string, authorization?: null): Promise<Exchange> {
   const { code, flow } = await t.freshCode();
-  const form = { grant_type: 'authorization_code', code, redirect_uri: t.config.redirectUri, code_verifier: flow.request.pkce.verifier, client_id: t.config.clientId };
-  const exchange = await t.token.raw({ form, authorization: null });
+  const form = { grant_type: 'authorization_code', code, redirect_uri: t.config.redirectUri, code_verifier: flow.request.pkce.verifier, client_id: clientId };
+  return t.token.raw({ form, authorization });
+}
+
+check('CA-04', 'a confidential client cannot redeem a code with its client_id alone', { level: 'MUST', refs: ['RFC6749-3.2.1', 'RFC6749-4.1.3'] }, async (t) => {
+  // The auth oracle first; a real code only where it cannot tell (the server looks at the code first).
+  const refused = await refusedWithoutCode(t, { authorization: null, extraForm: [['client_id', t.config.clientId]] }, ['invalid_client', 'invalid_request']);
+  const exchange = refused ?? (await exchangeWithBodyClientId(t, t.config.clientId, null));
   demand(!tokenSetOf(exchange), 'a confidential client must authenticate to redeem a code (RFC 6749 §3.2.1)', 'no tokens', describeResponse(exchange));
   expectOAuthError(exchange, { status: [400, 401], error: ['invalid_client', 'invalid_request'], because: 'a code exchange without client authentication must be refused (RFC 6749 §3.2.1, §4.1.3)' }, t.cache);
 });

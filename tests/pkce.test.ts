@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { answerTo, describeAnswer, expectInvalidRequest } from '../support/authorization-answer.ts';
 import { check, type CheckContext } from '../support/check.ts';
+import { refusalsOnFewCodes } from '../support/code-thrift.ts';
 import { s256, unrelatedVerifier } from '../support/pkce.ts';
 import { registerSecret } from '../support/secrets.ts';
 import { fixtureFailureOwner } from '../support/target.ts';
@@ -23,22 +24,25 @@ check('PK-01', 'an S256 code_verifier redeems its code', { level: 'MUST', refs: 
 const MISSING_VERIFIER = { status: 400, error: ['invalid_grant', 'invalid_request'] };
 
 check('PK-02', 'a missing code_verifier is rejected', { level: 'MUST', refs: ['RFC7636-4.5', 'RFC7636-4.6', 'RFC9700-2.1.1', 'RFC6749-3.2'] }, async (t) => {
-  // An empty parameter counts as omitted (RFC 6749 §3.2): both forms, each on its own code.
-  for (const verifier of [undefined, '']) {
-    const { code } = await t.freshCode();
+  // An empty parameter counts as omitted (RFC 6749 §3.2): both forms, on a code proven alive for each.
+  const verifiers = [undefined, ''];
+  const answers = await refusalsOnFewCodes(t, verifiers.map((verifier) => ({ code }) => t.token.exchangeCode(code, { verifier })));
+  for (const [index, verifier] of verifiers.entries()) {
     const because = `a code issued with an S256 challenge must not be redeemed with ${verifier === undefined ? 'no' : 'an empty'} code_verifier (RFC 7636 §4.6, RFC 9700 §2.1.1)`;
-    expectOAuthError(await t.token.exchangeCode(code, { verifier }), { ...MISSING_VERIFIER, because }, t.cache);
+    expectOAuthError(answers[index], { ...MISSING_VERIFIER, because }, t.cache);
   }
 });
 
 check('PK-03', 'a wrong code_verifier is rejected', { level: 'MUST', refs: ['RFC7636-4.6', 'RFC6749-5.2'] }, async (t) => {
   // An unrelated verifier, and the right one with its last character changed (a server that
-  // compares or hashes only part of the verifier accepts that one), each on its own code.
-  const { code } = await t.freshCode();
+  // compares or hashes only part of the verifier accepts that one), on a code proven alive for each.
   const because = (what: string) => `${what} must be refused as invalid_grant (RFC 7636 §4.6)`;
-  expectOAuthError(await t.token.exchangeCode(code, { verifier: await unrelatedVerifier() }), { status: 400, error: 'invalid_grant', because: because('an unrelated code_verifier') }, t.cache);
-  const { code: second, flow } = await t.freshCode();
-  expectOAuthError(await t.token.exchangeCode(second, { verifier: nearMiss(flow.request.pkce.verifier) }), { status: 400, error: 'invalid_grant', because: because('the right code_verifier with its last character changed') }, t.cache);
+  const [unrelated, nearlyRight] = await refusalsOnFewCodes(t, [
+    async ({ code }) => t.token.exchangeCode(code, { verifier: await unrelatedVerifier() }),
+    ({ code, flow }) => t.token.exchangeCode(code, { verifier: nearMiss(flow.request.pkce.verifier) }),
+  ]);
+  expectOAuthError(unrelated, { status: 400, error: 'invalid_grant', because: because('an unrelated code_verifier') }, t.cache);
+  expectOAuthError(nearlyRight, { status: 400, error: 'invalid_grant', because: because('the right code_verifier with its last character changed') }, t.cache);
 });
 
 check('PK-07', 'the S256 challenge itself is not accepted as the verifier', { level: 'MUST', refs: ['RFC7636-4.6'] }, async (t) => {
