@@ -13,12 +13,14 @@ import { resolveBrowser } from '../support/browser/resolve.ts';
 export class BrowserServer {
   private constructor(private readonly server: PlaywrightBrowserServer, private readonly profileDir: string) {}
 
-  static async start(): Promise<BrowserServer> {
+  /** `trustedKeys`: SPKI hashes of the certificates to accept (the https stand-ins' one). */
+  static async start(trustedKeys: string[]): Promise<BrowserServer> {
     // Chromium's profile (the copies' session cookies) goes in a private folder, removed at close.
     const profileDir = mkdtempSync(join(tmpdir(), 'pleo-fault-matrix-'));
     const server = await chromium.launchServer({
       env: { ...process.env, TMPDIR: profileDir },
       ...playwrightConfig.use.launchOptions,
+      args: [...playwrightConfig.use.launchOptions.args, `--ignore-certificate-errors-spki-list=${trustedKeys.join(',')}`],
       executablePath: resolveBrowser(undefined).executablePath,
       headless: true,
       // The stand-ins' redirect URIs are on loopback: no host-resolver rules (support/browser/driver.ts).

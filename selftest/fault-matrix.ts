@@ -11,7 +11,7 @@
  * declared check fails (or, strict, warns). The preflight is not run: a fault it caught would end a
  * run with exit 2, which catches nothing.
  */
-import { createWriteStream, mkdirSync, rmSync, symlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, symlinkSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { DefinedCheck } from '../support/coverage.ts';
 import type { ChecksReport, CheckResult } from '../support/reporting/checks-reporter.ts';
@@ -20,10 +20,13 @@ export interface FaultSpec {
   catches: readonly string[];
   env?: Record<string, string>;
   args?: string[];
+  /** The fault lives in the TLS layer: its stand-in serves https. */
+  https?: boolean;
 }
 
 export interface FaultRunPlan {
   fault: string;
+  https: boolean;
   /** The runner's options (scripts/run.ts) for the run: strict, the fault, and the fault's own. */
   args: string[];
   /** The test files of the declared checks, relative to the project. */
@@ -35,6 +38,7 @@ export interface FaultRunPlan {
 export function planFaultRun(fault: string, spec: FaultSpec, checks: readonly DefinedCheck[]): FaultRunPlan {
   return {
     fault,
+    https: spec.https ?? false,
     args: ['--strict', '--fault', fault, ...(spec.args ?? [])],
     files: [...new Set(checks.filter((c) => spec.catches.includes(c.id)).map((c) => c.file))].sort(),
     env: spec.env ?? {},
@@ -118,19 +122,30 @@ export async function runFaultMatrix(options: FaultMatrixOptions): Promise<Fault
   mkdirSync(outDir, { recursive: true });
   const ledgerFile = join(outDir, 'ledger.txt');
   const log = createWriteStream(join(outDir, 'console.log'));
-  const { BrowserServer } = await import('./browser-server.ts');
-  const browser = await BrowserServer.start();
+  // One certificate for every https stand-in, trusted from the start by the checks' workers (Node
+  // reads NODE_EXTRA_CA_CERTS only when a process starts) and by the browser (its keys).
+  const [{ BrowserServer }, { selfSignedCertificate }, { spkiHashes }] = await Promise.all([
+    import('./browser-server.ts'), import('../fixtures/stand-in/tls.ts'), import('../support/extra-ca.ts'),
+  ]);
+  const certificate = await selfSignedCertificate();
+  const certificateFile = join(outDir, 'certificate.pem');
+  writeFileSync(certificateFile, certificate.cert);
+  const trustedBefore = process.env.NODE_EXTRA_CA_CERTS;
+  process.env.NODE_EXTRA_CA_CERTS = certificateFile;
+  const browser = await BrowserServer.start(spkiHashes(certificate.cert));
   const rows: FaultRow[] = [];
   try {
     const plans = Object.entries(options.faults).map(([fault, spec]) => planFaultRun(fault, spec, options.checks));
     for (const [index, batch] of batches(plans, options.batchSize).entries()) {
-      const batchRows = await runBatch(batch, { ...options, ledgerFile, log, wsEndpoint: browser.wsEndpoint, name: `batch-${index + 1}` });
+      const batchRows = await runBatch(batch, { ...options, ledgerFile, log, certificate, wsEndpoint: browser.wsEndpoint, name: `batch-${index + 1}` });
       for (const row of batchRows) {
         rows.push(row);
         options.onRow?.(row);
       }
     }
   } finally {
+    if (trustedBefore === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+    else process.env.NODE_EXTRA_CA_CERTS = trustedBefore;
     await browser.close();
     await new Promise<void>((done) => log.end(() => done()));
     rmSync(copiesDir, { recursive: true, force: true });
@@ -140,6 +155,7 @@ export async function runFaultMatrix(options: FaultMatrixOptions): Promise<Fault
 
 interface BatchContext extends FaultMatrixOptions {
   ledgerFile: string;
+  certificate: { key: string; cert: string };
   log: WriteStream;
   wsEndpoint: string;
   name: string;
@@ -167,6 +183,7 @@ async function runBatch(plans: FaultRunPlan[], context: BatchContext): Promise<F
           envDir: projectDir,
           projectDir,
           closeAtEnd: (close) => closes.push(close),
+          https: plan.https ? context.certificate : undefined,
         });
         const config = readConfig(target.env, {
           label: target.label,

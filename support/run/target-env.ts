@@ -31,6 +31,8 @@ export interface TargetOptions {
   projectDir: string;
   /** Registers the local target's close for the end of the run. */
   closeAtEnd: (close: () => Promise<void>) => unknown;
+  /** For a stand-in: serve it over https with this certificate (the self-test's fault matrix). */
+  https?: { key: string; cert: string };
 }
 
 interface LocalServer {
@@ -59,10 +61,10 @@ function standInLabel(options: RunnerOptions): string {
   return `local${options.faults.length ? `[${options.faults.join(',')}]` : ''}${options.modes.length ? `{${options.modes.join(',')}}` : ''}`;
 }
 
-async function startStandIn(options: RunnerOptions, ledgerFile: string | undefined, environment: Environment): Promise<LocalServer> {
+async function startStandIn(options: RunnerOptions, ledgerFile: string | undefined, target: TargetOptions): Promise<LocalServer> {
   // Imported lazily: only a local run needs the stand-in (and its oidc-provider).
   const { startStandIn } = await import('../../fixtures/stand-in/index.ts');
-  return startStandIn({ faults: options.faults, modes: options.modes, ledgerFile, lifetimes: lifetimesFrom(environment) });
+  return startStandIn({ faults: options.faults, modes: options.modes, ledgerFile, lifetimes: lifetimesFrom(target.environment), https: target.https });
 }
 
 async function startNodeOAuth(ledgerFile: string | undefined): Promise<LocalServer> {
@@ -82,7 +84,7 @@ export async function startTarget(options: RunnerOptions, target: TargetOptions)
   }
   const ledgerFile = target.environment.PLEO_STAND_IN_LEDGER || undefined;
   const standIn = options.target === 'stand-in';
-  const server = await (standIn ? startStandIn(options, ledgerFile, target.environment) : startNodeOAuth(ledgerFile)).catch((error: Error) => {
+  const server = await (standIn ? startStandIn(options, ledgerFile, target) : startNodeOAuth(ledgerFile)).catch((error: Error) => {
     throw error instanceof StartupError ? error : new StartupError(`the local target ${options.target} did not start: ${error.message}`);
   });
   target.closeAtEnd(() => server.close());
