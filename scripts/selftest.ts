@@ -127,6 +127,14 @@ async function modeRuns(width: number): Promise<{ verdicts: Verdict[]; runs: Run
   return { verdicts, runs };
 }
 
+/** Prints a section's title, after the time the previous section took. */
+let sectionStarted: number | undefined;
+function section(title: string): void {
+  if (sectionStarted !== undefined) console.log(`(${((performance.now() - sectionStarted) / 1000).toFixed(1)} s)`);
+  sectionStarted = performance.now();
+  console.log(`\n== ${title.replace(/^== /, '')}`);
+}
+
 async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
   const started = performance.now();
@@ -134,11 +142,11 @@ async function main(): Promise<number> {
   // A run waits on the browser and the network much of the time: one more run than cores keeps both busy.
   const width = Math.max(1, Math.min(3, availableParallelism() + 1));
 
-  console.log('== 1. unit tests of support/');
+  section('1. unit tests of support/');
   const unitExit = await spawnLogged(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'selftest/vitest.config.ts'], join(OUT, 'unit.log'), process.env, true);
   verdicts.push({ name: 'unit tests', ok: unitExit === 0 });
 
-  console.log('\n== 2. the suite against the clean stand-in (strict)');
+  section('2. the suite against the clean stand-in (strict)');
   const clean = await runSuite('clean', ['--strict']);
   const s = clean.report?.summary;
   const cleanOk = clean.exitCode === 0 && !!s && s.failed === 0 && s.warnings === 0 && s.passed > 0;
@@ -146,7 +154,7 @@ async function main(): Promise<number> {
   if (!cleanOk) console.log(readFileSync(join(OUT, 'clean', 'console.log'), 'utf8').slice(-4000));
   verdicts.push({ name: 'clean run', ok: cleanOk });
 
-  console.log(`\n== 3. every realism mode on (${Object.keys(MODES).join(', ')}), shuffled with seeds ${SHUFFLE_SEEDS.join(', ')}`);
+  section(`3. every realism mode on (${Object.keys(MODES).join(', ')}), shuffled with seeds ${SHUFFLE_SEEDS.join(', ')}`);
   const modes = await modeRuns(width);
   verdicts.push(...modes.verdicts);
 
@@ -154,7 +162,7 @@ async function main(): Promise<number> {
   // Each fault gets its own stand-in and its own copy of the suite, narrowed to the checks the
   // fault declares; the copies share Vitest's workers and one browser (selftest/fault-matrix.ts).
   const { checks } = checksInFolder(join(ROOT, 'tests'), ROOT);
-  console.log(`\n== 4. the suite against each of ${faultNames.length} faults (strict, the declared checks, ${width} workers)`);
+  section(`4. the suite against each of ${faultNames.length} faults (strict, the declared checks, ${width} workers)`);
   const matrixRun = await runFaultMatrix({
     projectDir: ROOT,
     faults: FAULTS,
@@ -168,7 +176,7 @@ async function main(): Promise<number> {
   const matrixLeaks = leaksIn(matrixRun.artifacts, matrixRun.ledgerFile);
   console.log(`${matrixRun.rows.filter((r) => r.caught).length} of ${matrixRun.rows.length} faults caught (${matrixRun.seconds.toFixed(1)} s)`);
 
-  console.log('\n== 5. the suite against the second target, @node-oauth/oauth2-server (strict)');
+  section('5. the suite against the second target, @node-oauth/oauth2-server (strict)');
   const nodeOAuth = await runSuite('target-node-oauth', ['--target', 'node-oauth', '--strict']);
   const unexpected = [...idsWith(nodeOAuth.report, 'FAILURE'), ...idsWith(nodeOAuth.report, 'WARNING')];
   const fixed = (nodeOAuth.report?.checks ?? []).filter((c) => c.fixed).map((c) => c.id);
@@ -176,30 +184,30 @@ async function main(): Promise<number> {
   console.log(`node-oauth: exit ${nodeOAuth.exitCode}, ${counts(nodeOAuth)}, expected ${idsWith(nodeOAuth.report, 'EXPECTED').join(',') || '-'}; unexpected ${unexpected.join(',') || '-'}; listed but passing ${fixed.join(',') || '-'} (${nodeOAuth.seconds.toFixed(1)} s)`);
   verdicts.push({ name: 'node-oauth target: exactly its expected failures', ok: nodeOAuthOk });
 
-  console.log('\n== 6. bad input: one message, exit code 2');
+  section('6. bad input: one message, exit code 2');
   for (const result of await badInputCases()) {
     console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name}: ${result.detail}`);
     verdicts.push({ name: `bad input: ${result.name}`, ok: result.ok });
   }
 
-  console.log('\n== 7. an interrupted run leaves nothing behind');
+  section('7. an interrupted run leaves nothing behind');
   const interrupt = await interruptLeavesNothing();
   console.log(`${interrupt.ok ? 'ok    ' : 'FAILED'} ${interrupt.detail}`);
   verdicts.push({ name: 'interrupted run', ok: interrupt.ok });
 
-  console.log('\n== 8. a target that goes down during the run: exit 2, not a wall of failures');
+  section('8. a target that goes down during the run: exit 2, not a wall of failures');
   for (const result of await robust()) {
     console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name}: ${result.detail}`);
     verdicts.push({ name: result.name, ok: result.ok });
   }
 
-  console.log('\n== 9. npm run verify: the registration report and its exit code');
+  section('9. npm run verify: the registration report and its exit code');
   for (const result of await verify()) {
     console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name}: ${result.detail}`);
     verdicts.push({ name: result.name, ok: result.ok });
   }
 
-  console.log('\n== 10. secrets and personal data in the artifacts of every run');
+  section('10. secrets and personal data in the artifacts of every run');
   const allRuns = [clean, ...modes.runs, nodeOAuth];
   const leaks = [...allRuns.flatMap((r) => r.leaks.map((l) => `${r.name}: ${l}`)), ...matrixLeaks.map((l) => `fault matrix: ${l}`)];
   for (const leak of leaks) console.log(`LEAK ${leak}`);
