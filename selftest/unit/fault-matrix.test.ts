@@ -17,6 +17,7 @@ describe('planFaultRun', () => {
   it('runs only the declared checks\' files, strict, with the fault\'s options and settings', () => {
     expect(planFaultRun('double-hash', { catches: ['TK-01', 'PK-01'], args: ['--slow'], env: { PLEO_PROFILE_PKCE: 'fapi2' } }, checks)).toEqual({
       fault: 'double-hash',
+      https: false,
       args: ['--strict', '--fault', 'double-hash', '--slow'],
       files: ['tests/pkce.test.ts', 'tests/token-endpoint.test.ts'],
       env: { PLEO_PROFILE_PKCE: 'fapi2' },
