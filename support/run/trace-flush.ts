@@ -8,4 +8,5 @@ import { basename } from 'node:path';
 import { afterAll } from 'vitest';
 import { flushTraces } from '../browser/tracing.ts';
 
-afterAll((_context, suite) => flushTraces(basename(suite.name).replace(/\.test\.ts$/, '')));
+// The hook's first argument must be a destructuring pattern (Vitest reads the fixtures it names).
+afterAll(({}, suite) => flushTraces(basename(suite.name).replace(/\.test\.ts$/, '')));
