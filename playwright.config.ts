@@ -14,7 +14,8 @@ const config = {
     // Playwright uses to find elements. The suite reads CSP headers; it does not need them enforced.
     bypassCSP: true,
     navigationTimeout: 15_000,
-    // Never record traces or videos: they would hold credentials typed into the login form.
+    // Never record videos, nor traces the Playwright way: they would hold credentials typed into
+    // the login form. `npm test -- --trace` records its own, redacted (support/browser/tracing.ts).
     trace: 'off',
     video: 'off',
     launchOptions: {

@@ -11,6 +11,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     isolate: false,
+    // Writes the debug traces of --trace after each file (the worker never closes its browser).
+    setupFiles: ['support/run/trace-flush.ts'],
     sequence: { shuffle: false },
     testTimeout: 60_000,
     hookTimeout: 60_000,

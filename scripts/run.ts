@@ -5,7 +5,7 @@
  * Exit codes: 0 passed, 1 a check failed, 2 the run could not start or the target became
  * unavailable, 130/143 interrupted.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, configuredFeatures, readConfig, unknownVariables, type SuiteConfig } from '../support/config.ts';
 import { savedSessionPath } from '../support/config-login.ts';
@@ -24,6 +24,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const EXIT = { passed: 0, failed: 1, cannotStart: 2 } as const;
 
 const lifecycle = new RunLifecycle();
+/** Where the run's redacted debug traces go, with --trace. */
+let traceDir: string | undefined;
 /** A path as short as it gets: relative inside the current folder, absolute outside it. */
 const shown = (path: string) => {
   const inside = relative(process.cwd(), path);
@@ -116,11 +118,16 @@ async function main(argv: string[]): Promise<number> {
     headed: options.headed,
     runSlow: options.slow,
     runDestructive: options.destructive,
+    trace: options.trace,
     artifactsDir: out.reportsDir,
     sessionFile: join(runDir, 'session.json'),
     // A session saved by npm run login for this env is reused until it expires.
     ...(options.env && { savedSession: { envName: options.env, file: savedSessionPath(process.cwd(), options.env) } }),
   });
+  if (config.browser.trace) {
+    traceDir = join(out.reportsDir, 'traces');
+    rmSync(traceDir, { recursive: true, force: true });
+  }
   for (const line of runHeader(config, unknownVariables(target.env))) console.log(line);
   const expectedFailures = loadExpectedFailures(config.target.label, ROOT);
   if (expectedFailures.entries.length) console.log(`Expected failures: ${expectedFailures.entries.length} listed in ${shown(expectedFailures.file)}`);
@@ -145,8 +152,17 @@ function explain(error: unknown): void {
   if (error instanceof ConfigError) console.error('Set them in the environment or in the git-ignored .env.NAME.local; the README lists every setting.');
 }
 
+/** The traces are written as their browsers close or their test files end, so only once the run has ended. */
+function reportTraces(dir: string): void {
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.zip')) : [];
+  console.log(files.length
+    ? `Traces (redacted; no screenshots or binary bodies): ${files.length} in ${shown(dir)}; open with npx playwright show-trace FILE`
+    : `Traces: none was recorded (${shown(dir)} is empty)`);
+}
+
 async function finish(code: number): Promise<void> {
   await lifecycle.end();
+  if (traceDir && !lifecycle.signal) reportTraces(traceDir);
   // An interrupted run exits from its signal handler, with 130 or 143.
   if (!lifecycle.signal) process.exit(code);
 }

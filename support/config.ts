@@ -60,6 +60,8 @@ export interface BrowserSettings {
   wsEndpoint?: string;
   /** Keys (SPKI SHA-256, base64) of the certificates in NODE_EXTRA_CA_CERTS, which the browser accepts as Node does. */
   trustedKeys?: string[];
+  /** Record a redacted Playwright trace of every browser context into <artifactsDir>/traces (--trace, PLEO_TRACE). */
+  trace?: boolean;
 }
 
 export interface ClientCredentials {
@@ -120,13 +122,14 @@ export interface RunSettings {
   headed: boolean;
   runSlow: boolean;
   runDestructive: boolean;
+  trace: boolean;
   artifactsDir: string;
   sessionFile?: string;
   /** The --env name and where `npm run login` saves its session (used if the file exists). */
   savedSession?: SavedSession;
 }
 
-const RUN_DEFAULTS: RunSettings = { label: 'local', strict: false, headed: false, runSlow: false, runDestructive: false, artifactsDir: 'reports' };
+const RUN_DEFAULTS: RunSettings = { label: 'local', strict: false, headed: false, runSlow: false, runDestructive: false, trace: false, artifactsDir: 'reports' };
 
 /** A problem with the configuration: the run cannot start. */
 export class ConfigError extends Error {
@@ -181,7 +184,7 @@ export const SELECTOR_VARIABLES: Record<keyof ScreenSelectorSettings, string> = 
  * endpoints, credentials and screens come from the target itself.
  */
 export function isRunSetting(name: string): boolean {
-  return /^PLEO_(STRICT|HTTP_TIMEOUT_MS|MAX_REQUESTS_PER_MINUTE|MAX_FAILED_AUTH|BROWSER_PATH|EVIDENCE_FULL_BODIES|PROFILE_[A-Z0-9_]+)$/.test(name);
+  return /^PLEO_(STRICT|TRACE|HTTP_TIMEOUT_MS|MAX_REQUESTS_PER_MINUTE|MAX_FAILED_AUTH|BROWSER_PATH|EVIDENCE_FULL_BODIES|PROFILE_[A-Z0-9_]+)$/.test(name);
 }
 
 /**
@@ -398,6 +401,7 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
       headed: settings.headed,
       sessionFile: settings.sessionFile,
       artifactsDir: settings.artifactsDir,
+      ...((settings.trace || read.boolean('PLEO_TRACE', false)) && { trace: true }),
       selectors: {
         email: read.get(SELECTOR_VARIABLES.email, DEFAULT_SCREEN_SELECTORS.email),
         password: read.get(SELECTOR_VARIABLES.password, DEFAULT_SCREEN_SELECTORS.password),
@@ -437,7 +441,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'PLEO_API_KEY', 'PLEO_API_KEY_REVOKED', 'PLEO_API_KEY_OTHER_TENANT', 'PLEO_API_TENANT_RESOURCE_PATH', 'PLEO_API_PROBE_PATH', 'PLEO_API_SCOPED_PATH', 'PLEO_API_SCOPED_PATH_SCOPE',
   'PLEO_PROFILE_ROTATION', 'PLEO_PROFILE_REFRESH_REVOKES_ACCESS', 'PLEO_PROFILE_PRAGMA', 'PLEO_PROFILE_PKCE',
   'PLEO_PROFILE_REUSE_DETECTION', 'PLEO_PROFILE_TOKEN_REDIRECT_URI', 'PLEO_PROFILE_CODE_LIFETIME_MAX_S',
-  'PLEO_PROFILE_ACCESS_TOKEN_LIFETIME_MAX_S', 'PLEO_BROWSER_PATH', 'PLEO_EVIDENCE_FULL_BODIES', 'PLEO_STRICT',
+  'PLEO_PROFILE_ACCESS_TOKEN_LIFETIME_MAX_S', 'PLEO_BROWSER_PATH', 'PLEO_EVIDENCE_FULL_BODIES', 'PLEO_STRICT', 'PLEO_TRACE',
   'PLEO_HTTP_TIMEOUT_MS', 'PLEO_MAX_REQUESTS_PER_MINUTE', 'PLEO_MAX_FAILED_AUTH',
   // Read by the runner before readConfig: a Postman environment underneath the env files (support/postman-env.ts).
   'PLEO_POSTMAN_ENV', 'PLEO_POSTMAN_MAP',

@@ -50,7 +50,7 @@ export const api = once(() => resourceApi(config()));
 let openDriver: Promise<ConsentDriver> | undefined;
 const driver = (): Promise<ConsentDriver> => {
   exitPromptlyOnSignals();
-  return (openDriver ??= ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile, handleSignals: false }));
+  return (openDriver ??= ConsentDriver.launch(config(), { sessionFile: config().browser.sessionFile, handleSignals: false, traceName: 'checks' }));
 };
 onWorkerCleanup(async () => {
   const closing = openDriver;

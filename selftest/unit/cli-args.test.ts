@@ -5,7 +5,7 @@ import { parseRunnerArgs, unmatchedFilters, UsageError } from '../../support/run
 
 const DEFAULTS = {
   target: 'stand-in', faults: [], modes: [], strict: false, outDir: '.', headed: false,
-  slow: false, destructive: false, help: false, vitestArgs: [], fileFilters: [],
+  slow: false, destructive: false, trace: false, help: false, vitestArgs: [], fileFilters: [],
 };
 
 const refused = (argv: string[]) => expect(() => parseRunnerArgs(argv));
@@ -20,8 +20,8 @@ describe('parseRunnerArgs', () => {
   });
 
   it('reads the flags', () => {
-    expect(parseRunnerArgs(['--strict', '--headed', '--slow', '--destructive', '-h']))
-      .toEqual({ ...DEFAULTS, strict: true, headed: true, slow: true, destructive: true, help: true });
+    expect(parseRunnerArgs(['--strict', '--headed', '--slow', '--destructive', '--trace', '-h']))
+      .toEqual({ ...DEFAULTS, strict: true, headed: true, slow: true, destructive: true, trace: true, help: true });
     expect(parseRunnerArgs(['--help']).help).toBe(true);
   });
 

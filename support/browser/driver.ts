@@ -20,6 +20,7 @@ import { maskedScreenshot } from './masked-screenshot.ts';
 import { readConsentForm, type SubmittedForm } from './consent-form.ts';
 import { RedirectTrap } from './redirect-trap.ts';
 import { RequestLog, type LoggedPage, type LoggedRequest } from './request-log.ts';
+import { startTracing, stopTracing } from './tracing.ts';
 
 /** Email, passcode, TOTP and consent take four; a login script may take more. */
 const MAX_SCREENS = 12;
@@ -54,6 +55,8 @@ export interface LaunchOptions {
    * and the checks' worker pass false: they end the browser themselves (support/run/lifecycle.ts).
    */
   handleSignals?: boolean;
+  /** The name of its trace when the run records traces (config.browser.trace): preflight, checks … */
+  traceName?: string;
 }
 
 export interface ErrorPage {
@@ -134,6 +137,7 @@ export class ConsentDriver {
     private readonly config: SuiteConfig,
     /** A driver made by withoutSession() closes only its own context. */
     private readonly ownsBrowser = true,
+    private readonly traceName = 'browser',
     /**
      * Where the session `npm run login` saved goes back to after each authorization: servers
      * rotate the session cookie when a flow completes (oidc-provider does, against session
@@ -166,7 +170,9 @@ export class ConsentDriver {
     });
     const context = await browser.newContext({ storageState: options.sessionFile, bypassCSP: playwrightConfig.use.bypassCSP });
     context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
-    return new ConsentDriver(browser, context, config, true, options.sessionFile && config.login.savedSession);
+    const traceName = options.traceName ?? 'browser';
+    await startTracing(context, config, traceName);
+    return new ConsentDriver(browser, context, config, true, traceName, options.sessionFile && config.login.savedSession);
   }
 
   /** Which of the named CSS selectors are not valid CSS, checked before any navigation. */
@@ -297,6 +303,7 @@ export class ConsentDriver {
   }
 
   async close(): Promise<void> {
+    await stopTracing(this.context);
     await (this.ownsBrowser ? this.browser.close() : this.context.close()).catch(() => undefined);
   }
 
@@ -315,7 +322,9 @@ export class ConsentDriver {
   async withoutSession(): Promise<ConsentDriver> {
     const context = await this.browser.newContext({ bypassCSP: playwrightConfig.use.bypassCSP });
     context.setDefaultTimeout(playwrightConfig.use.actionTimeout);
-    return new ConsentDriver(this.browser, context, this.config, false);
+    const traceName = `${this.traceName}-without-session`;
+    await startTracing(context, this.config, traceName);
+    return new ConsentDriver(this.browser, context, this.config, false, traceName);
   }
 
   /**
@@ -328,6 +337,7 @@ export class ConsentDriver {
     const framer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${url.replace(/"/g, '&quot;')}" width="800" height="600"></iframe>`));
     await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
     const context = await this.browser.newContext({ bypassCSP: false });
+    await startTracing(context, this.config, `${this.traceName}-framing-probe`);
     try {
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`, { waitUntil: 'load', timeout: this.timeout }).catch(() => undefined);
@@ -340,6 +350,7 @@ export class ConsentDriver {
       const interactive = rendered && (await usable!.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false));
       return { rendered, interactive };
     } finally {
+      await stopTracing(context);
       await context.close().catch(() => undefined);
       framer.close();
     }

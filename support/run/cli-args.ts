@@ -24,6 +24,8 @@ export interface RunnerOptions {
   headed: boolean;
   slow: boolean;
   destructive: boolean;
+  /** Record redacted Playwright traces (support/browser/tracing.ts). */
+  trace: boolean;
   help: boolean;
   /** Arguments for Vitest, in their original order. */
   vitestArgs: string[];
@@ -54,6 +56,7 @@ const RUNNER_OPTIONS: Record<string, OptionSpec> = {
   '--headed': {},
   '--slow': {},
   '--destructive': {},
+  '--trace': {},
   '--help': {},
   '-h': {},
 };
@@ -107,7 +110,7 @@ function checkCombinations(options: RunnerOptions, targetGiven: boolean): void {
 export function parseRunnerArgs(argv: string[]): RunnerOptions {
   const options: RunnerOptions = {
     target: 'stand-in', faults: [], modes: [], strict: false, outDir: '.', headed: false,
-    slow: false, destructive: false, help: false, vitestArgs: [], fileFilters: [],
+    slow: false, destructive: false, trace: false, help: false, vitestArgs: [], fileFilters: [],
   };
   let targetGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -148,6 +151,7 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
     else if (name === '--headed') options.headed = true;
     else if (name === '--slow') options.slow = true;
     else if (name === '--destructive') options.destructive = true;
+    else if (name === '--trace') options.trace = true;
     else options.help = true;
   }
   checkNames('fault', options.faults, FAULTS);
@@ -199,6 +203,8 @@ Options:
                       deleting the client's installation (tag "destructive")
   --out DIR           where allure-results/ and reports/ go (default: the current folder)
   --headed            show the browser
+  --trace             record a Playwright trace of every browser context, redacted (secrets
+                      masked, screenshots and binary bodies dropped) into reports/traces/
   -h, --help          this text
 
 Vitest options that pass through (no other is accepted):

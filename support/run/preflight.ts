@@ -99,8 +99,8 @@ function sessionProblem(config: SuiteConfig, detail: string): StartupError {
 
 async function launch(config: SuiteConfig): Promise<ConsentDriver> {
   const savedSession = config.login.savedSession;
-  if (!savedSession) return ConsentDriver.launch(config, { handleSignals: false });
-  return ConsentDriver.launch(config, { handleSignals: false, sessionFile: savedSession }).catch((error: Error) => {
+  if (!savedSession) return ConsentDriver.launch(config, { handleSignals: false, traceName: 'preflight' });
+  return ConsentDriver.launch(config, { handleSignals: false, sessionFile: savedSession, traceName: 'preflight' }).catch((error: Error) => {
     throw sessionProblem(config, `it cannot be loaded (${error.message.split('\n')[0]})`);
   });
 }
