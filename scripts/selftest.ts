@@ -10,7 +10,8 @@
  *  7. an interrupted run leaves nothing behind;
  *  8. a target that goes down during the run ends it with exit 2;
  *  9. npm run verify: ready on the clean stand-in, not ready under a fault;
- * 10. every run's artifacts scanned for secrets (and fragments of them) and personal data.
+ * 10. a debug trace holds no secret and no binary entry;
+ * 11. every run's artifacts scanned for secrets (and fragments of them) and personal data.
  * Prints the kill matrix, writes it to reports/kill-matrix.json, exits non-zero on any miss.
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ import type { ChecksReport } from '../support/reporting/checks-reporter.ts';
 import { badInputCases } from '../selftest/bad-input.ts';
 import { interruptLeavesNothing } from '../selftest/interrupt.ts';
 import { robust } from '../selftest/robust.ts';
+import { traces } from '../selftest/trace.ts';
 import { verify } from '../selftest/verify.ts';
 import { runFaultMatrix } from '../selftest/fault-matrix.ts';
 import { readLedger, readPersonalData, scanForLeaks } from '../selftest/leak-scan.ts';
@@ -207,7 +209,13 @@ async function main(): Promise<number> {
     verdicts.push({ name: result.name, ok: result.ok });
   }
 
-  section('10. secrets and personal data in the artifacts of every run');
+  section('10. a debug trace (--trace) holds no secret and no binary entry');
+  for (const result of await traces()) {
+    console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name}: ${result.detail}`);
+    verdicts.push({ name: result.name, ok: result.ok });
+  }
+
+  section('11. secrets and personal data in the artifacts of every run');
   const allRuns = [clean, ...modes.runs, nodeOAuth];
   const leaks = [...allRuns.flatMap((r) => r.leaks.map((l) => `${r.name}: ${l}`)), ...matrixLeaks.map((l) => `fault matrix: ${l}`)];
   for (const leak of leaks) console.log(`LEAK ${leak}`);
