@@ -144,6 +144,7 @@ export async function badInputCases(): Promise<CaseResult[]> {
       { name: 'missing --postman-env file', args: ['--postman-env', join(dir, 'nosuch.json')], names: ['--postman-env', 'nosuch.json', 'ENOENT'], limitS: FAST_S },
       { name: 'PLEO_POSTMAN_ENV file that is not JSON', args: ['--env', 'good-target'], env: { PLEO_POSTMAN_ENV: notJson }, names: ['PLEO_POSTMAN_ENV', 'not JSON'], limitS: FAST_S },
       { name: 'scope the server refuses', args: ['--env', 'good-target'], env: { PLEO_SCOPES: 'users:read no-such:scope' }, names: ['PLEO_SCOPES', 'invalid_scope'], limitS: WITH_TARGET_S },
+      { name: 'redirect URI the server does not know', args: ['--env', 'good-target'], env: { PLEO_REDIRECT_URI: 'http://127.0.0.1:9/not-registered' }, names: ['PLEO_REDIRECT_URI'], limitS: WITH_TARGET_S },
       { name: 'unreachable authorization server', args: ['--env', 'good-target'], env: { PLEO_AUTH_URL: 'http://127.0.0.1:1' }, names: ['PLEO_AUTH_URL', 'refused'], limitS: FAST_S },
       { name: 'https: URL of a plain HTTP API (TLS)', args: ['--env', 'good-target'], env: { PLEO_API_URL: standIn.apiUrl.replace('http:', 'https:') }, names: ['PLEO_API_URL', 'TLS'], limitS: FAST_S },
       { name: 'wrong client secret', args: ['--env', 'good-target'], env: { PLEO_CLIENT_SECRET: 'not-the-secret' }, names: ['PLEO_CLIENT_SECRET', 'invalid_client'], limitS: FAST_S },

@@ -159,8 +159,11 @@ export class ConsentDriver {
   static async launch(config: SuiteConfig, options: LaunchOptions = {}): Promise<ConsentDriver> {
     const { launchOptions } = playwrightConfig.use;
     const handleSignals = options.handleSignals ?? true;
-    const browser = config.browser.wsEndpoint ? await chromium.connect(config.browser.wsEndpoint) : await chromium.launch({
+    // Bounded like every other step: a browser that does not start (or a server that does not answer) ends the run in seconds.
+    const timeout = playwrightConfig.use.navigationTimeout;
+    const browser = config.browser.wsEndpoint ? await chromium.connect(config.browser.wsEndpoint, { timeout }) : await chromium.launch({
       ...launchOptions,
+      timeout,
       executablePath: config.browser.executablePath,
       headless: !config.browser.headed,
       args: [...launchOptions.args, ...hostResolverRules(config), ...certificateTrust(config)],
