@@ -13,16 +13,14 @@
  */
 import { createWriteStream, mkdirSync, rmSync, symlinkSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { FaultInfo } from '../fixtures/stand-in/faults.ts';
+import type { Certificate } from '../fixtures/stand-in/tls.ts';
 import type { DefinedCheck } from '../support/coverage.ts';
-import type { ChecksReport, CheckResult } from '../support/reporting/checks-reporter.ts';
+import type { CheckResult } from '../support/reporting/checks-reporter.ts';
+import type { SuiteCopy } from '../support/run/handover.ts';
 
-export interface FaultSpec {
-  catches: readonly string[];
-  env?: Record<string, string>;
-  args?: string[];
-  /** The fault lives in the TLS layer: its stand-in serves https. */
-  https?: boolean;
-}
+/** What the matrix reads of a fault's declaration (fixtures/stand-in/faults.ts). */
+export type FaultSpec = Pick<FaultInfo, 'catches' | 'env' | 'args' | 'https'>;
 
 export interface FaultRunPlan {
   fault: string;
@@ -155,7 +153,7 @@ export async function runFaultMatrix(options: FaultMatrixOptions): Promise<Fault
 
 interface BatchContext extends FaultMatrixOptions {
   ledgerFile: string;
-  certificate: { key: string; cert: string };
+  certificate: Certificate;
   log: WriteStream;
   wsEndpoint: string;
   name: string;
@@ -171,7 +169,7 @@ async function runBatch(plans: FaultRunPlan[], context: BatchContext): Promise<F
   ]);
   const { projectDir, outDir } = context;
   const closes: Array<() => Promise<void>> = [];
-  const copies: Record<string, { config: import('../support/config.ts').SuiteConfig; checkIds: string[] }> = {};
+  const copies: Record<string, SuiteCopy> = {};
   const notStarted = new Map<string, string>();
   const files: string[] = [];
   try {
@@ -194,7 +192,7 @@ async function runBatch(plans: FaultRunPlan[], context: BatchContext): Promise<F
         });
         config.browser.wsEndpoint = context.wsEndpoint;
         const copy = makeCopy(projectDir, plan.fault);
-        copies[copy] = { config, checkIds: context.faults[plan.fault].catches.slice() };
+        copies[copy] = { config, checkIds: [...context.faults[plan.fault].catches] };
         files.push(...plan.files.map((file) => join(copy, file)));
       } catch (error) {
         notStarted.set(plan.fault, (error as Error).message);

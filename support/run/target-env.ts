@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { isRunSetting, loadEnvFiles } from '../config.ts';
 import { lifetimesFrom } from '../../fixtures/stand-in/lifetimes.ts';
+import type { Certificate } from '../../fixtures/stand-in/tls.ts';
 import { withPostmanEnvironment } from '../postman-env.ts';
 import type { RunnerOptions } from './cli-args.ts';
 import { StartupError } from './errors.ts';
@@ -32,7 +33,7 @@ export interface TargetOptions {
   /** Registers the local target's close for the end of the run. */
   closeAtEnd: (close: () => Promise<void>) => unknown;
   /** For a stand-in: serve it over https with this certificate (the self-test's fault matrix). */
-  https?: { key: string; cert: string };
+  https?: Certificate;
 }
 
 interface LocalServer {
