@@ -4,10 +4,11 @@
  * the API key at the API's routes.
  */
 import { randomUUID } from 'node:crypto';
-import { buildAuthorizationRequest, redirectParam, redirectTarget, type AuthorizationRequestOptions } from '../authorization-request.ts';
+import { probeAuthorization } from '../authorization-probe.ts';
+import { redirectParam, type AuthorizationRequestOptions } from '../authorization-request.ts';
 import { resourceApi } from '../api.ts';
 import type { SuiteConfig } from '../config.ts';
-import { headerValue, send } from '../http.ts';
+import { headerValue } from '../http.ts';
 import type { Registration } from './registration.ts';
 
 /**
@@ -46,19 +47,18 @@ export interface RegistrationProbes {
 }
 
 export async function askAuthorization(config: SuiteConfig, options: AuthorizationRequestOptions): Promise<Answer> {
-  const request = await buildAuthorizationRequest(config, options);
-  let response;
+  let probe;
   try {
-    ({ response } = await send({ url: request.url, headers: { accept: 'text/html' } }));
+    probe = await probeAuthorization(config, options);
   } catch (error) {
     return { kind: 'unreachable', reason: (error as Error).message };
   }
+  const { response } = probe.exchange;
   const { status } = response;
-  const location = headerValue(response, 'location');
   if (status >= 400) return { kind: 'error-page', status };
-  if (status < 300 || status >= 400 || !location) return { kind: 'page', status };
-  const to = new URL(location, request.url).toString();
-  if (redirectTarget(to) === redirectTarget(request.redirectUri)) return { kind: 'to-client', status, error: redirectParam(to, 'error') };
+  if (status < 300 || !headerValue(response, 'location')) return { kind: 'page', status };
+  // The error of a redirect to the client, from its query or (a lenient server's) fragment.
+  if (probe.outcome) return { kind: 'to-client', status, error: redirectParam(probe.outcome.redirectedTo, 'error') };
   return { kind: 'onward', status };
 }
 
