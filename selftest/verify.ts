@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { startStandIn } from '../fixtures/stand-in/index.ts';
 import client from '../fixtures/data/client.json' with { type: 'json' };
 import type { Verification } from '../support/verify/report.ts';
+import { childEnvironment } from './bad-input.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -41,11 +42,6 @@ const CASES: Case[] = [
     expect: (v) => (v.reasons.some((r) => r.startsWith('TK-04 failed')) ? [] : [`no reason names TK-04: ${v.reasons.join('; ')}`]),
   },
 ];
-
-/** Our environment without PLEO_ variables, which would win over the env file. */
-function childEnvironment(): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PLEO_') || name === 'PLEO_BROWSER_PATH')), FORCE_COLOR: '0' };
-}
 
 function run(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
