@@ -330,9 +330,9 @@ class Reader {
     return { id, secret };
   }
 
-  browserPath(): string {
+  browserPath(headless: boolean): string {
     try {
-      return resolveBrowser(this.get('PLEO_BROWSER_PATH') || undefined).executablePath;
+      return resolveBrowser(this.get('PLEO_BROWSER_PATH') || undefined, { headless }).executablePath;
     } catch (error) {
       if (!(error instanceof BrowserNotFoundError)) throw error;
       this.problems.push(error.message);
@@ -428,7 +428,7 @@ export function readConfig(env: Record<string, string | undefined>, run: Partial
   if (extraCa.problem) read.problems.push(extraCa.problem);
   if (extraCa.hashes.length) config.browser.trustedKeys = extraCa.hashes;
   // The browser last: finding Playwright's own takes a while, and a bad setting must end the run at once.
-  if (read.problems.length === 0) config.browser.executablePath = read.browserPath();
+  if (read.problems.length === 0) config.browser.executablePath = read.browserPath(!settings.headed);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   registerConfigSecrets(config);
   return config;
