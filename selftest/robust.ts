@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const RUN = join(ROOT, 'scripts', 'run.ts');
 /** From the target's going down to the end of the run. */
-const LIMIT_S = 90;
+const LIMIT_S = 30;
 const PREFLIGHT_DONE = /preflight: test user logged in … ok/;
 
 export interface RobustResult {

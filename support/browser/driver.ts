@@ -126,6 +126,9 @@ function hostResolverRules(config: SuiteConfig): string[] {
 /** The certificates Node trusts through NODE_EXTRA_CA_CERTS, trusted by their keys in Chromium too. */
 const certificateTrust = (config: SuiteConfig) => (config.browser.trustedKeys?.length ? [`--ignore-certificate-errors-spki-list=${config.browser.trustedKeys.join(',')}`] : []);
 
+/** Chromium's errors for a server that cannot be reached (not ERR_ABORTED: the redirect trap's end of a flow). */
+const UNREACHABLE = /net::ERR_(CONNECTION_(REFUSED|RESET|CLOSED|FAILED|TIMED_OUT)|NAME_NOT_RESOLVED|ADDRESS_UNREACHABLE|EMPTY_RESPONSE|TIMED_OUT|(CERT|SSL)_[A-Z_]+)/;
+
 export class ConsentDriver {
   private readonly recogniser: Recogniser;
   private readonly timeout = playwrightConfig.use.navigationTimeout;
@@ -221,7 +224,10 @@ export class ConsentDriver {
     };
     try {
       // Waiting for the document first spares the locators their polling back-off.
-      await Promise.race([ended, page.goto(request.url, { waitUntil: 'domcontentloaded' }).catch(() => undefined)]);
+      const opened = this.open(page, request.url);
+      // Handled here too: once the flow has ended, nothing else awaits it.
+      opened.catch(() => undefined);
+      await Promise.race([ended, opened]);
       for (let step = 0; step < MAX_SCREENS; step++) {
         if (redirectedTo) {
           if (this.writeBack) await this.saveSession(this.writeBack);
@@ -356,6 +362,21 @@ export class ConsentDriver {
       await stopTracing(context);
       await context.close().catch(() => undefined);
       framer.close();
+    }
+  }
+
+  /**
+   * Opens the authorization request. A navigation the redirect trap ends (the server redirected
+   * straight to the client) rejects harmlessly; a server that cannot be reached fails the flow at
+   * once, after one more try (as a refused request is retried over HTTP), instead of waiting out
+   * the screen timeout for a page that will never come.
+   */
+  private async open(page: Page, url: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const failure = await page.goto(url, { waitUntil: 'domcontentloaded' }).then(() => undefined, (error: Error) => UNREACHABLE.exec(error.message)?.[0]);
+      if (!failure) return;
+      if (attempt === 2) throw new BrowserFlowError(`The browser could not reach ${new URL(url).origin}: ${failure}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 
