@@ -93,9 +93,44 @@ function list(value: string): string[] {
 
 function checkNames(kind: 'fault' | 'mode', names: string[], catalog: Readonly<Record<string, unknown>>): void {
   const unknown = names.filter((name) => !Object.hasOwn(catalog, name));
-  if (unknown.length) {
-    throw new UsageError(`unknown ${kind} ${unknown.map((n) => `"${n}"`).join(', ')}; the ${kind}s are: ${Object.keys(catalog).join(', ')}`);
+  if (unknown.length === 0) return;
+  const known = Object.keys(catalog);
+  // A long list buries the answer: name the close ones and where the whole list is.
+  const close = closeNames(unknown, known);
+  const hint = known.length <= LIST_IN_FULL
+    ? `the ${kind}s are: ${known.join(', ')}`
+    : `${close.length ? `close: ${close.join(', ')}; ` : ''}npm run stand-in -- --list lists all ${known.length}`;
+  throw new UsageError(`unknown ${kind} ${unknown.map((n) => `"${n}"`).join(', ')}; ${hint}`);
+}
+
+/** Catalogs up to this long are listed in full in an unknown name's message. */
+const LIST_IN_FULL = 20;
+
+/** Edits (insert, delete, replace) between two words. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
   }
+  return previous[b.length];
+}
+
+/** Known names whose words match the unknown ones' (`pkce-verifer` → `pkce-verifier-…`), best first, at most 5. */
+function closeNames(unknown: string[], known: string[]): string[] {
+  const words = (name: string) => name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const wanted = unknown.flatMap(words);
+  const short = (a: string, b: string, length: number) => Math.min(a.length, b.length) < length;
+  // Per wanted word: 2 for the same word or a prefix of it; 1 for a typo of it (two edits at most)
+  // or of its start (`reuse` for `reusable`: one edit).
+  const match = (k: string, w: string) => short(k, w, 3) ? (k === w ? 2 : 0)
+    : k.startsWith(w) || w.startsWith(k) ? 2
+    : !short(k, w, 4) && (editDistance(k, w) <= 2 || editDistance(k.slice(0, w.length), w) <= 1) ? 1 : 0;
+  const score = (name: string) => wanted.reduce((sum, w) => sum + Math.max(0, ...words(name).map((k) => match(k, w))), 0);
+  const best = Math.max(0, ...known.map(score));
+  // Only the names that match as well as the best: one shared word such as "pkce" must not list them all.
+  return best === 0 ? [] : known.filter((name) => score(name) === best).slice(0, 5);
 }
 
 function checkCombinations(options: RunnerOptions, targetGiven: boolean): void {
