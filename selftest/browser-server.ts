@@ -20,7 +20,7 @@ export class BrowserServer {
     const server = await chromium.launchServer({
       env: { ...process.env, TMPDIR: profileDir },
       ...playwrightConfig.use.launchOptions,
-      args: [...playwrightConfig.use.launchOptions.args, `--ignore-certificate-errors-spki-list=${trustedKeys.join(',')}`],
+      args: [...playwrightConfig.use.launchOptions.args, ...(trustedKeys.length ? [`--ignore-certificate-errors-spki-list=${trustedKeys.join(',')}`] : [])],
       executablePath: resolveBrowser(undefined).executablePath,
       headless: true,
       // The stand-ins' redirect URIs are on loopback: no host-resolver rules (support/browser/driver.ts).

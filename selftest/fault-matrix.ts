@@ -125,12 +125,15 @@ export async function runFaultMatrix(options: FaultMatrixOptions): Promise<Fault
   const [{ BrowserServer }, { selfSignedCertificate }, { spkiHashes }] = await Promise.all([
     import('./browser-server.ts'), import('../fixtures/stand-in/tls.ts'), import('../support/extra-ca.ts'),
   ]);
-  const certificate = await selfSignedCertificate();
-  const certificateFile = join(outDir, 'certificate.pem');
-  writeFileSync(certificateFile, certificate.cert);
+  // Made only when a fault needs it (a run narrowed to a few faults often does not).
+  const certificate = Object.values(options.faults).some((spec) => spec.https) ? await selfSignedCertificate() : undefined;
   const trustedBefore = process.env.NODE_EXTRA_CA_CERTS;
-  process.env.NODE_EXTRA_CA_CERTS = certificateFile;
-  const browser = await BrowserServer.start(spkiHashes(certificate.cert));
+  if (certificate) {
+    const certificateFile = join(outDir, 'certificate.pem');
+    writeFileSync(certificateFile, certificate.cert);
+    process.env.NODE_EXTRA_CA_CERTS = certificateFile;
+  }
+  const browser = await BrowserServer.start(certificate ? spkiHashes(certificate.cert) : []);
   const rows: FaultRow[] = [];
   try {
     const plans = Object.entries(options.faults).map(([fault, spec]) => planFaultRun(fault, spec, options.checks));
@@ -153,7 +156,7 @@ export async function runFaultMatrix(options: FaultMatrixOptions): Promise<Fault
 
 interface BatchContext extends FaultMatrixOptions {
   ledgerFile: string;
-  certificate: Certificate;
+  certificate?: Certificate;
   log: WriteStream;
   wsEndpoint: string;
   name: string;
