@@ -8,15 +8,11 @@
  * is contacted, 20 s for those that need the stand-in and a browser; both on top of the time tsx
  * itself takes to start on this machine (measured once), so that a loaded machine does not fail them.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startStandIn } from '../fixtures/stand-in/index.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const RUN = join(ROOT, 'scripts', 'run.ts');
+import { envFile, RUN, runTsx, type ChildOutcome } from './child-run.ts';
 const FAST_S = 5;
 const WITH_TARGET_S = 20;
 
@@ -40,40 +36,7 @@ export interface CaseResult {
   detail: string;
 }
 
-interface Outcome {
-  code: number | null;
-  output: string;
-  seconds: number;
-}
-
-/** The environment of a subprocess: ours without PLEO_ variables, which would win over the env files. */
-export function childEnvironment(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PLEO_') || name === 'PLEO_BROWSER_PATH'));
-  return { ...env, FORCE_COLOR: '0' };
-}
-
-function run(command: string, args: string[], cwd: string, timeoutS: number): Promise<Outcome> {
-  return new Promise((done) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    // A hung run is killed well after its limit, so that it is reported rather than waited for.
-    const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 30) * 1000);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      done({ code, output, seconds: (performance.now() - started) / 1000 });
-    });
-  });
-}
-
-/** An env file in dotenv syntax (double quotes, so `#` and spaces survive). */
-export function envFile(vars: Record<string, string | undefined>): string {
-  return Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join('\n');
-}
-
-function judge(c: Case, outcome: Outcome, startupS: number, outDir: string): CaseResult {
+function judge(c: Case, outcome: ChildOutcome, startupS: number, outDir: string): CaseResult {
   const limit = c.limitS + startupS;
   const problems = [
     ...(!c.leaves || existsSync(join(outDir, c.leaves)) ? [] : [`no ${c.leaves} in the --out folder`]),
@@ -151,14 +114,15 @@ export async function badInputCases(): Promise<CaseResult[]> {
       { name: 'API key the API refuses', args: ['--env', 'good-target'], env: { PLEO_API_KEY: 'not-the-key' }, names: ['PLEO_API_KEY', '401'], limitS: FAST_S },
       ...loginCases(dir, pleoLogin.env.PLEO_LOGIN_PASSCODE),
     ];
-    const startup = await run(TSX, ['-e', '0'], dir, FAST_S);
+    const startup = await runTsx(['-e', '0'], { cwd: dir, killAfterS: FAST_S + 30 });
     const results: CaseResult[] = [];
     // One at a time: the time limits mean little when the cases compete for the machine.
     for (const c of cases) {
       const base = c.standIn === 'pleo-login' ? pleoLogin.env : standIn.env;
       writeFileSync(join(dir, '.env.good-target.local'), envFile({ ...base, ...c.env }), { mode: 0o600 });
       const outDir = join(dir, `out-${results.length}`);
-      const outcome = await run(TSX, [RUN, ...c.args, ...(c.args.includes('--out') ? [] : ['--out', outDir])], dir, c.limitS);
+      // A hung run is killed well after its limit, so that it is reported rather than waited for.
+      const outcome = await runTsx([RUN, ...c.args, ...(c.args.includes('--out') ? [] : ['--out', outDir])], { cwd: dir, killAfterS: c.limitS + 30 });
       results.push(judge(c, outcome, startup.seconds, outDir));
     }
     return results;

@@ -20,7 +20,7 @@ import type { CheckResult } from '../support/reporting/checks-reporter.ts';
 import type { SuiteCopy } from '../support/run/handover.ts';
 
 /** What the matrix reads of a fault's declaration (fixtures/stand-in/faults.ts). */
-export type FaultSpec = Pick<FaultInfo, 'catches' | 'env' | 'args' | 'https'>;
+export type FaultSpec = Pick<FaultInfo, 'catches' | 'env' | 'args' | 'https' | 'verdict'>;
 
 export interface FaultRunPlan {
   fault: string;
@@ -49,6 +49,8 @@ export interface FaultRow {
   failed: string[];
   /** Declared checks that could not run to their end (a timeout, a transport error): they caught nothing. */
   broken: string[];
+  /** Declared checks that failed where the fault breaks only a SHOULD (`verdict: 'warning'`): the wrong level. */
+  wrongLevel: string[];
   caught: boolean;
   missed: string[];
   /** Why the fault's run could not start, if it could not. */
@@ -57,7 +59,8 @@ export interface FaultRow {
 
 /**
  * The kill-matrix row of one fault: caught when every declared check reported a violation, a failed
- * requirement or (the run is strict) a warning. A check that could not run to its end caught nothing.
+ * requirement or (the run is strict) a warning; for a fault that breaks only a SHOULD, a warning and
+ * nothing worse. A check that could not run to its end caught nothing.
  */
 export function faultRow(fault: string, spec: FaultSpec, checks: readonly Pick<CheckResult, 'id' | 'status' | 'failure'>[], error?: string): FaultRow {
   const withId = checks.filter((c) => c.id);
@@ -65,7 +68,10 @@ export function faultRow(fault: string, spec: FaultSpec, checks: readonly Pick<C
   const broken = withId.filter((c) => c.status === 'FAILURE' && c.failure === 'infrastructure').map((c) => c.id!).sort();
   const declared = [...spec.catches];
   const missed = declared.filter((id) => !failed.includes(id));
-  return { fault, declared, failed, broken, caught: !error && missed.length === 0, missed, ...(error && { error }) };
+  const wrongLevel = spec.verdict === 'warning'
+    ? withId.filter((c) => c.status === 'FAILURE' && c.failure !== 'infrastructure' && declared.includes(c.id!)).map((c) => c.id!).sort()
+    : [];
+  return { fault, declared, failed, broken, wrongLevel, caught: !error && missed.length === 0 && wrongLevel.length === 0, missed, ...(error && { error }) };
 }
 
 /** The fault a check result belongs to, from its file's path in the fault's copy. */

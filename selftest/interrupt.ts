@@ -3,13 +3,11 @@
  * SIGINT once its test user has logged in, and must exit 130 leaving nothing in its temporary
  * folder — not the saved session, not a Chromium profile.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { RUN, startTsx } from './child-run.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const LOGGED_IN = /preflight: test user logged in … ok/;
 const LOGIN_TIMEOUT_MS = 180_000;
 const EXIT_TIMEOUT_MS = 30_000;
@@ -36,33 +34,22 @@ export async function interruptLeavesNothing(): Promise<{ ok: boolean; detail: s
   const temp = mkdtempSync(join(tmpdir(), 'pleo-interrupt-')); // 0700
   const out = mkdtempSync(join(tmpdir(), 'pleo-interrupt-out-'));
   try {
+    let loggedIn!: (yes: boolean) => void;
+    const login = new Promise<boolean>((done) => (loggedIn = done));
     // TSX_DISABLE_CACHE: tsx would otherwise keep its compile cache in the temp folder under test.
-    const child = spawn(TSX, ['scripts/run.ts', '--out', out], {
-      cwd: ROOT,
+    const run = startTsx([RUN, '--out', out], {
       env: { ...process.env, TMPDIR: temp, TSX_DISABLE_CACHE: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      onOutput: (output) => LOGGED_IN.test(output) && loggedIn(true),
     });
-    let output = '';
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    const loggedIn = new Promise<boolean>((done) => {
-      const timer = setTimeout(() => done(false), LOGIN_TIMEOUT_MS);
-      const watch = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (LOGGED_IN.test(output)) {
-          clearTimeout(timer);
-          done(true);
-        }
-      };
-      child.stdout.on('data', watch);
-      child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-      void exited.then(() => {
-        clearTimeout(timer);
-        done(false);
-      });
-    });
-    if (!(await loggedIn)) {
+    const child = run.process;
+    const exited = run.exited;
+    const timer = setTimeout(() => loggedIn(false), LOGIN_TIMEOUT_MS);
+    void exited.then(() => loggedIn(false));
+    const didLogIn = await login;
+    clearTimeout(timer);
+    if (!didLogIn) {
       child.kill('SIGKILL');
-      return { ok: false, detail: `the run never logged in:\n${output.slice(-2000)}` };
+      return { ok: false, detail: `the run never logged in:\n${run.output().slice(-2000)}` };
     }
     const sessionsBefore = filesBelow(temp).filter((file) => file.endsWith('session.json'));
     child.kill('SIGINT');
@@ -84,7 +71,7 @@ export async function interruptLeavesNothing(): Promise<{ ok: boolean; detail: s
     ];
     return {
       ok: problems.length === 0,
-      detail: problems.length ? `${problems.join('; ')}\n${output.slice(-2000)}` : `SIGINT after login: exit 130, the session (${sessionsBefore.join(', ')}) and every temporary file removed, no process left on them`,
+      detail: problems.length ? `${problems.join('; ')}\n${run.output().slice(-2000)}` : `SIGINT after login: exit 130, the session (${sessionsBefore.join(', ')}) and every temporary file removed, no process left on them`,
     };
   } finally {
     rmSync(temp, { recursive: true, force: true, maxRetries: 5 });

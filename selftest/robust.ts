@@ -4,16 +4,11 @@
  * server, the circuit breaker opens (support/politeness/breaker.ts), and the run must end with
  * exit code 2 and "the target is unavailable", not with a wall of failed checks, and soon.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startStandIn } from '../fixtures/stand-in/index.ts';
-import { childEnvironment, envFile } from './bad-input.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const RUN = join(ROOT, 'scripts', 'run.ts');
+import { envFile, RUN, startTsx } from './child-run.ts';
 /** From the target's going down to the end of the run. */
 const LIMIT_S = 30;
 const PREFLIGHT_DONE = /preflight: test user logged in … ok/;
@@ -28,25 +23,19 @@ async function targetDownAfterPreflight(dir: string): Promise<RobustResult> {
   const name = 'target down for good after the preflight: exit 2, "the target is unavailable"';
   const standIn = await startStandIn();
   writeFileSync(join(dir, '.env.going-down.local'), envFile(standIn.env), { mode: 0o600 });
-  const { code, output, downForS } = await new Promise<{ code: number | null; output: string; downForS?: number }>((done) => {
-    const child = spawn(TSX, [RUN, '--env', 'going-down', '--out', join(dir, 'out')], { cwd: dir, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let downAt: number | undefined;
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
+  let downAt: number | undefined;
+  const run = startTsx([RUN, '--env', 'going-down', '--out', join(dir, 'out')], {
+    cwd: dir,
+    killAfterS: LIMIT_S + 120,
+    onOutput: (output) => {
       if (downAt === undefined && PREFLIGHT_DONE.test(output)) {
         downAt = performance.now();
         void standIn.close();
       }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    const killer = setTimeout(() => child.kill('SIGKILL'), (LIMIT_S + 120) * 1000);
-    child.once('close', (exit) => {
-      clearTimeout(killer);
-      done({ code: exit, output, downForS: downAt === undefined ? undefined : (performance.now() - downAt) / 1000 });
-    });
+    },
   });
+  const { code, output } = await run.finished;
+  const downForS = downAt === undefined ? undefined : (performance.now() - downAt) / 1000;
   await standIn.close();
   const message = /the target is unavailable: .*/.exec(output)?.[0];
   const problems = [

@@ -5,15 +5,13 @@
  * (a screenshot or a binary body cannot be redacted).
  */
 import AdmZip from 'adm-zip';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { childEnvironment } from './bad-input.ts';
+import { childEnvironment, RUN, runTsx } from './child-run.ts';
 import { readLedger, readPersonalData, scanForLeaks } from './leak-scan.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const LIMIT_S = 180;
 const PERSONAL_DATA = ['employees.json', 'user.json'].flatMap((file) => readPersonalData(join(ROOT, 'fixtures', 'data', file)));
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -24,20 +22,8 @@ export interface TraceResult {
   detail: string;
 }
 
-function runWithTraces(outDir: string, ledger: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(TSX, [join(ROOT, 'scripts', 'run.ts'), '--trace', '--out', outDir, '-t', 'AZ-01|TK-01'], {
-      cwd: ROOT, env: { ...childEnvironment(), PLEO_STAND_IN_LEDGER: ledger }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), LIMIT_S * 1000);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      done({ code, output });
-    });
-  });
+function runWithTraces(outDir: string, ledger: string) {
+  return runTsx([RUN, '--trace', '--out', outDir, '-t', 'AZ-01|TK-01'], { env: { ...childEnvironment(), PLEO_STAND_IN_LEDGER: ledger }, killAfterS: LIMIT_S });
 }
 
 const isText = (data: Buffer) => {

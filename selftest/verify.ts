@@ -4,17 +4,18 @@
  * and scope accepted, and both reports hold none of its secrets; a fault that breaks a MUST makes
  * it not ready (exit 1), naming the check that caught it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStandIn } from '../fixtures/stand-in/index.ts';
 import client from '../fixtures/data/client.json' with { type: 'json' };
 import type { Verification } from '../support/verify/report.ts';
-import { childEnvironment } from './bad-input.ts';
+import { envFile, runTsx } from './child-run.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** A full run of the suite and its probes: minutes at most, even on a loaded machine. */
+const LIMIT_S = 300;
 
 interface Case {
   name: string;
@@ -43,23 +44,13 @@ const CASES: Case[] = [
   },
 ];
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(TSX, args, { cwd, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.once('close', (code) => done({ code, output }));
-  });
-}
-
 async function verifyCase(c: Case): Promise<{ name: string; ok: boolean; detail: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pleo-verify-'));
   const standIn = await startStandIn({ faults: c.faults });
   try {
     const env = { ...standIn.env, PLEO_REGISTERED_REDIRECT_URIS: client.redirect_uris.join(' ') };
-    writeFileSync(join(dir, '.env.verify-target.local'), Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n'), { mode: 0o600 });
-    const { code, output } = await run([join(ROOT, 'scripts', 'verify.ts'), '--env', 'verify-target', '--out', join(dir, 'out')], dir);
+    writeFileSync(join(dir, '.env.verify-target.local'), envFile(env), { mode: 0o600 });
+    const { code, output } = await runTsx([join(ROOT, 'scripts', 'verify.ts'), '--env', 'verify-target', '--out', join(dir, 'out')], { cwd: dir, killAfterS: LIMIT_S });
     const files = ['verification.json', 'verification.md'].map((f) => join(dir, 'out', 'reports', f));
     if (!files.every(existsSync)) return { name: c.name, ok: false, detail: `exit ${code}, no report written\n${output.slice(-1500)}` };
     const [json, md] = files.map((f) => readFileSync(f, 'utf8'));

@@ -28,12 +28,12 @@ describe('parseRunnerArgs', () => {
   it('collects --fault and --mode lists across repeats, without duplicates', () => {
     expect(parseRunnerArgs(['--fault', 'code-reusable,no-rotation', '--fault', 'code-reusable']).faults).toEqual(['code-reusable', 'no-rotation']);
     expect(parseRunnerArgs(['--fault= code-reusable , ,no-rotation']).faults).toEqual(['code-reusable', 'no-rotation']);
-    expect(parseRunnerArgs(['--mode', 'login-302', '--mode=long-tokens']).modes).toEqual(['login-302', 'long-tokens']);
+    expect(parseRunnerArgs(['--mode', 'no-discovery', '--mode=long-tokens']).modes).toEqual(['no-discovery', 'long-tokens']);
   });
 
   it('expands --mode all to every mode', () => {
     expect(parseRunnerArgs(['--mode', 'all']).modes).toEqual(Object.keys(MODES));
-    expect(parseRunnerArgs(['--mode', 'login-302,all']).modes).toEqual(Object.keys(MODES));
+    expect(parseRunnerArgs(['--mode', 'no-discovery,all']).modes).toEqual(Object.keys(MODES));
   });
 
   it.each([[['--out', 'x']], [['--out=x']]])('reads %j', (argv) => {
@@ -82,12 +82,12 @@ describe('parseRunnerArgs', () => {
     [['--fault', 'nosuch'], 'unknown fault "nosuch"; npm run stand-in -- --list lists all 1'],
     [['--fault', 'pkce-verifer-optional'], 'unknown fault "pkce-verifer-optional"; close: pkce-verifier-optional; npm run stand-in -- --list lists all 1'],
     [['--fault', 'code-reuse'], 'unknown fault "code-reuse"; close: code-reusable; npm run stand-in -- --list lists all '],
-    [['--mode', 'nosuch,login-302'], 'unknown mode "nosuch"; the modes are: remember-consent, login-302'],
+    [['--mode', 'nosuch,no-discovery'], 'unknown mode "nosuch"; the modes are: remember-consent, no-introspection'],
     [['--target', 'keycloak'], 'unknown target "keycloak"; the targets are: stand-in, node-oauth'],
     [['--env', '../x'], '--env needs a name of letters'],
     [['--env', 'staging', '--target', 'node-oauth'], '--target and --env name two different targets: give one'],
     [['--fault', 'code-reusable', '--env', 'staging'], '--fault switches the local stand-in and cannot be combined with --env'],
-    [['--env=staging', '--mode=login-302'], '--mode switches the local stand-in and cannot be combined with --env'],
+    [['--env=staging', '--mode=no-discovery'], '--mode switches the local stand-in and cannot be combined with --env'],
     [['--target', 'node-oauth', '--fault', 'code-reusable'], '--fault switches the local stand-in and cannot be combined with --target node-oauth'],
   ])('refuses %j', (argv, message) => {
     refused(argv).toThrow(UsageError);

@@ -36,6 +36,11 @@ describe('faultRow', () => {
     expect(faultRow('f', { catches: ['TK-01'] }, [{ id: 'TK-01', status: 'FAILURE', failure: 'infrastructure' }])).toMatchObject({ caught: false, broken: ['TK-01'] });
     expect(faultRow('f', { catches: ['TK-01'] }, results({ 'TK-01': 'FAILURE' }), 'the stand-in did not start')).toMatchObject({ caught: false, error: 'the stand-in did not start' });
   });
+
+  it('a fault that breaks only a SHOULD is caught by a warning, and a failure is the wrong level', () => {
+    expect(faultRow('f', { catches: ['AZ-09'], verdict: 'warning' }, results({ 'AZ-09': 'WARNING' }))).toMatchObject({ caught: true, wrongLevel: [] });
+    expect(faultRow('f', { catches: ['AZ-09'], verdict: 'warning' }, results({ 'AZ-09': 'FAILURE' }))).toMatchObject({ caught: false, wrongLevel: ['AZ-09'] });
+  });
 });
 
 describe('the copies of the suite', () => {

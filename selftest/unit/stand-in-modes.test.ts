@@ -25,8 +25,8 @@ afterEach(async () => {
 
 describe('selectModes', () => {
   test('validates names, listing the valid ones', () => {
-    expect(selectModes(['login-302', ' long-tokens ']).active).toEqual(['login-302', 'long-tokens']);
-    expect(() => selectModes(['login-302', 'no-such-mode'])).toThrow(/unknown mode no-such-mode; valid modes: remember-consent, .*long-tokens.* \(or all\)/);
+    expect(selectModes(['no-discovery', ' long-tokens ']).active).toEqual(['no-discovery', 'long-tokens']);
+    expect(() => selectModes(['no-discovery', 'no-such-mode'])).toThrow(/unknown mode no-such-mode; valid modes: remember-consent, .*long-tokens.* \(or all\)/);
   });
 
   test('all switches on every mode', () => {
@@ -106,8 +106,8 @@ describe('modes', () => {
     expect((await c.api('/v1/introspect', c.bearer(tokens2.access_token))).status).toBe(200);
   });
 
-  test('login-302: the login POST is answered with 302 (303 without the mode)', async () => {
-    expect((await (await standIn({ modes: ['login-302'] })).authorize()).loginStatus).toBe(302);
+  test('the login-302 fault: the login POST is answered with 302 (303 without it)', async () => {
+    expect((await (await standIn({ faults: ['login-302'] })).authorize()).loginStatus).toBe(302);
     expect((await (await standIn()).authorize()).loginStatus).toBe(303);
   });
 
@@ -131,8 +131,8 @@ describe('modes', () => {
     expect((await c.api('/v1/introspect', c.bearer((await c.tokens()).access_token))).status).toBe(200);
   });
 
-  test('bearer-challenge-only: 401s carry a Bearer challenge only; API keys still work', async () => {
-    const c = await standIn({ modes: ['bearer-challenge-only'] });
+  test('the bearer-challenge-only fault: 401s carry a Bearer challenge only; API keys still work', async () => {
+    const c = await standIn({ faults: ['bearer-challenge-only'] });
     for (const authorization of [undefined, apiKey(c.env.PLEO_API_KEY_REVOKED)]) {
       const response = await c.api('/v1/introspect', authorization);
       expect([response.status, response.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="pleo"']);
@@ -196,7 +196,7 @@ describe('modes', () => {
     const c = await standIn({ modes: ['all'] });
     expect(c.standIn.modes).toEqual(Object.keys(MODES));
     const flow = await c.authorize();
-    expect([flow.loginStatus, flow.consentShown]).toEqual([302, true]);
+    expect([flow.loginStatus, flow.consentShown]).toEqual([303, true]);
     const { access_token: token } = (await c.exchange(flow)).json!;
     expect((await c.api('/v2/employees', c.bearer(token))).status).toBe(200);
   });
