@@ -2,7 +2,7 @@
  * `npm run selftest`: the project's own tests, each section a verdict.
  *  1. unit tests of support/;
  *  2. the suite against the clean stand-in, in strict mode: no failure and no warning;
- *  3. the suite with every realism mode on, in three shuffled orders, strict: no failure, no warning;
+ *  3. the suite with every realism mode on, in three shuffled orders: no failure, no warning;
  *  4. each fault of the stand-in, on the checks it declares: every one of them must fail (or warn);
  *  5. bad input: one message and exit code 2, fast;
  *  6. the suite against the second, independent target: exactly its expected failures;
@@ -111,10 +111,14 @@ const counts = (run: RunResult) => {
   return s ? `${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped` : 'no report';
 };
 
-/** Section 3: every realism mode on, three shuffled orders. A mode is a legitimate behaviour: no failure, no warning. */
+/**
+ * Section 3: every realism mode on, three shuffled orders. A mode is a legitimate behaviour: no
+ * failure, no warning. Not strict: the modes that remove an optional endpoint make its MUST checks
+ * skip, which --strict counts against a run.
+ */
 async function modeRuns(width: number): Promise<{ verdicts: Verdict[]; runs: RunResult[] }> {
   const runs = await inParallel(SHUFFLE_SEEDS, width, (seed) =>
-    runSuite(`modes-all-seed-${seed}`, ['--mode', 'all', '--strict', '--sequence.shuffle', `--sequence.seed=${seed}`]));
+    runSuite(`modes-all-seed-${seed}`, ['--mode', 'all', '--sequence.shuffle', `--sequence.seed=${seed}`]));
   const verdicts = runs.map((run) => {
     const failed = idsWith(run.report, 'FAILURE');
     const warned = idsWith(run.report, 'WARNING');
